@@ -1,0 +1,357 @@
+//! Error types: one per operation, each handing back what the caller gave.
+//!
+//! Publishing errors are generic over `X`, the thing that was not published: the
+//! value for [`Producer::push`](crate::Producer::push), the closure for
+//! [`Producer::publish_with`](crate::Producer::publish_with). Nothing the
+//! caller owned is ever lost to an error.
+
+use std::fmt;
+
+/// Why a [`RingBuilder`](crate::RingBuilder) refused its settings.
+///
+/// # Examples
+///
+/// ```
+/// use ringlog::{BuildError, RingBuilder};
+///
+/// let err = RingBuilder::new(100).build::<u64>().unwrap_err();
+/// assert_eq!(err, BuildError::CapacityNotPowerOfTwo(100));
+/// assert_eq!(err.to_string(), "ring capacity 100 is not a power of two (try 64 or 128)");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BuildError {
+    /// The capacity was 0.
+    ZeroCapacity,
+    /// The capacity was not a power of two.
+    CapacityNotPowerOfTwo(usize),
+    /// The capacity exceeded [`MAX_CAPACITY`](crate::MAX_CAPACITY), or the slots
+    /// would not fit in the address space.
+    CapacityTooLarge {
+        /// The capacity asked for.
+        requested: usize,
+        /// The largest capacity allowed for this slot type.
+        max: usize,
+    },
+    /// The maximum batch size was 0.
+    ZeroMaxBatch,
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::ZeroCapacity => f.write_str("ring capacity must be at least 1"),
+            Self::CapacityNotPowerOfTwo(n) => {
+                let below = 1usize << (usize::BITS - 1 - n.leading_zeros());
+                write!(
+                    f,
+                    "ring capacity {n} is not a power of two (try {below} or {})",
+                    below << 1
+                )
+            }
+            Self::CapacityTooLarge { requested, max } => {
+                write!(f, "ring capacity {requested} exceeds the maximum of {max}")
+            }
+            Self::ZeroMaxBatch => f.write_str("max batch size must be at least 1"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// The error of [`Producer::try_push`](crate::Producer::try_push) and
+/// [`Producer::try_publish_with`](crate::Producer::try_publish_with).
+///
+/// # Examples
+///
+/// ```
+/// use ringlog::{ring, TryPublishError};
+///
+/// let (producer, consumer) = ring::<u32>(1)?;
+/// producer.try_push(1).unwrap();
+/// assert_eq!(producer.try_push(2), Err(TryPublishError::Full(2)));
+/// drop(consumer);
+/// assert_eq!(producer.try_push(3), Err(TryPublishError::Closed(3)));
+/// # Ok::<(), ringlog::BuildError>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum TryPublishError<X> {
+    /// Every slot is in use; the value (or closure) is handed back.
+    Full(X),
+    /// The ring is closed; the value (or closure) is handed back.
+    Closed(X),
+}
+
+impl<X> TryPublishError<X> {
+    /// Returns what could not be published.
+    pub fn into_inner(self) -> X {
+        match self {
+            Self::Full(x) | Self::Closed(x) => x,
+        }
+    }
+}
+
+/// The error of [`Producer::push`](crate::Producer::push) and
+/// [`Producer::publish_with`](crate::Producer::publish_with): they wait for
+/// room, so the only failure is a closed ring.
+///
+/// # Examples
+///
+/// ```
+/// use ringlog::{ring, PublishError};
+///
+/// let (producer, consumer) = ring::<u32>(4)?;
+/// drop(consumer);
+/// assert_eq!(producer.push(9), Err(PublishError::Closed(9)));
+/// # Ok::<(), ringlog::BuildError>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum PublishError<X> {
+    /// The ring is closed; the value (or closure) is handed back.
+    Closed(X),
+}
+
+impl<X> PublishError<X> {
+    /// Returns what could not be published.
+    pub fn into_inner(self) -> X {
+        match self {
+            Self::Closed(x) => x,
+        }
+    }
+}
+
+/// The error of [`Producer::try_publish_batch_with`](crate::Producer::try_publish_batch_with).
+///
+/// # Examples
+///
+/// ```
+/// use ringlog::{ring, TryPublishBatchError};
+///
+/// let (producer, _consumer) = ring::<u32>(4)?;
+/// let err = producer.try_publish_batch_with(5, |i, slot| *slot = i as u32).unwrap_err();
+/// assert!(matches!(err, TryPublishBatchError::TooLarge { requested: 5, capacity: 4, .. }));
+/// # Ok::<(), ringlog::BuildError>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum TryPublishBatchError<X> {
+    /// Fewer free slots than asked for; nothing was claimed.
+    Full(X),
+    /// The ring is closed; nothing was claimed.
+    Closed(X),
+    /// The batch can never fit: it is larger than the ring.
+    TooLarge {
+        /// The closure, handed back.
+        value: X,
+        /// The batch size asked for.
+        requested: usize,
+        /// The ring's capacity.
+        capacity: usize,
+    },
+}
+
+impl<X> TryPublishBatchError<X> {
+    /// Returns what could not be published.
+    pub fn into_inner(self) -> X {
+        match self {
+            Self::Full(x) | Self::Closed(x) | Self::TooLarge { value: x, .. } => x,
+        }
+    }
+}
+
+/// The error of [`Producer::publish_batch_with`](crate::Producer::publish_batch_with).
+///
+/// # Examples
+///
+/// ```
+/// use ringlog::{ring, PublishBatchError};
+///
+/// let (producer, _consumer) = ring::<u32>(4)?;
+/// // A batch larger than the ring fails at once instead of waiting forever.
+/// let err = producer.publish_batch_with(8, |i, slot| *slot = i as u32).unwrap_err();
+/// assert!(matches!(err, PublishBatchError::TooLarge { requested: 8, capacity: 4, .. }));
+/// # Ok::<(), ringlog::BuildError>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum PublishBatchError<X> {
+    /// The ring is closed; nothing was claimed.
+    Closed(X),
+    /// The batch can never fit: it is larger than the ring.
+    TooLarge {
+        /// The closure, handed back.
+        value: X,
+        /// The batch size asked for.
+        requested: usize,
+        /// The ring's capacity.
+        capacity: usize,
+    },
+}
+
+impl<X> PublishBatchError<X> {
+    /// Returns what could not be published.
+    pub fn into_inner(self) -> X {
+        match self {
+            Self::Closed(x) | Self::TooLarge { value: x, .. } => x,
+        }
+    }
+}
+
+/// The error of [`Consumer::try_read_chunk`](crate::Consumer::try_read_chunk)
+/// and [`Consumer::try_consume`](crate::Consumer::try_consume).
+///
+/// # Examples
+///
+/// ```
+/// use ringlog::{ring, TryConsumeError};
+///
+/// let (producer, mut consumer) = ring::<u32>(4)?;
+/// assert_eq!(consumer.try_consume(|_, _| {}).unwrap_err(), TryConsumeError::Empty);
+/// drop(producer);
+/// assert_eq!(consumer.try_consume(|_, _| {}).unwrap_err(), TryConsumeError::Closed);
+/// # Ok::<(), ringlog::BuildError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TryConsumeError {
+    /// Nothing is published yet.
+    Empty,
+    /// The ring is closed and every published event has been consumed.
+    Closed,
+}
+
+/// The error of [`Consumer::read_chunk`](crate::Consumer::read_chunk) and
+/// [`Consumer::consume`](crate::Consumer::consume): the ring is closed and
+/// every published event has been consumed.
+///
+/// # Examples
+///
+/// ```
+/// use ringlog::{ring, ClosedError};
+///
+/// let (producer, mut consumer) = ring::<u32>(4)?;
+/// producer.push(1).unwrap();
+/// drop(producer);
+/// assert_eq!(consumer.consume(|e, _| assert_eq!(*e, 1)), Ok(1));
+/// assert_eq!(consumer.consume(|_, _| {}), Err(ClosedError));
+/// # Ok::<(), ringlog::BuildError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClosedError;
+
+/// The error of [`Consumer::read_chunk_timeout`](crate::Consumer::read_chunk_timeout)
+/// and [`Consumer::consume_timeout`](crate::Consumer::consume_timeout).
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use ringlog::{ring, ConsumeTimeoutError};
+///
+/// let (_producer, mut consumer) = ring::<u32>(4)?;
+/// let err = consumer.consume_timeout(Duration::from_millis(1), |_, _| {}).unwrap_err();
+/// assert_eq!(err, ConsumeTimeoutError::Timeout);
+/// # Ok::<(), ringlog::BuildError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConsumeTimeoutError {
+    /// Nothing was published before the timeout.
+    Timeout,
+    /// The ring is closed and every published event has been consumed.
+    Closed,
+}
+
+/// `Debug` for the publish errors without requiring `X: Debug` (closures are
+/// not), so `unwrap()` works on every publish result.
+macro_rules! debug_without_value {
+    ($($ty:ident),*) => {$(
+        impl<X> fmt::Debug for $ty<X> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, concat!(stringify!($ty), "({})"), self)
+            }
+        }
+        impl<X> std::error::Error for $ty<X> {}
+    )*};
+}
+
+debug_without_value!(
+    TryPublishError,
+    PublishError,
+    TryPublishBatchError,
+    PublishBatchError
+);
+
+const FULL: &str = "ring is full";
+const CLOSED: &str = "ring is closed";
+
+fn too_large(f: &mut fmt::Formatter<'_>, requested: usize, capacity: usize) -> fmt::Result {
+    write!(
+        f,
+        "batch of {requested} slots exceeds the ring capacity {capacity}"
+    )
+}
+
+impl<X> fmt::Display for TryPublishError<X> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Full(_) => FULL,
+            Self::Closed(_) => CLOSED,
+        })
+    }
+}
+
+impl<X> fmt::Display for PublishError<X> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(CLOSED)
+    }
+}
+
+impl<X> fmt::Display for TryPublishBatchError<X> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::Full(_) => f.write_str("ring has too few free slots for the batch"),
+            Self::Closed(_) => f.write_str(CLOSED),
+            Self::TooLarge {
+                requested,
+                capacity,
+                ..
+            } => too_large(f, requested, capacity),
+        }
+    }
+}
+
+impl<X> fmt::Display for PublishBatchError<X> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::Closed(_) => f.write_str(CLOSED),
+            Self::TooLarge {
+                requested,
+                capacity,
+                ..
+            } => too_large(f, requested, capacity),
+        }
+    }
+}
+
+impl fmt::Display for TryConsumeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Empty => "ring is empty",
+            Self::Closed => "ring is closed and drained",
+        })
+    }
+}
+impl std::error::Error for TryConsumeError {}
+
+impl fmt::Display for ClosedError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ring is closed and drained")
+    }
+}
+impl std::error::Error for ClosedError {}
+
+impl fmt::Display for ConsumeTimeoutError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Timeout => "timed out waiting for an event",
+            Self::Closed => "ring is closed and drained",
+        })
+    }
+}
+impl std::error::Error for ConsumeTimeoutError {}

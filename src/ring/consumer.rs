@@ -1,0 +1,563 @@
+//! The consumer handle: take contiguous published runs, then release them.
+
+use super::sequencer::WaitError;
+use super::Shared;
+use crate::error::{ClosedError, TryConsumeError};
+use crate::sync::Arc;
+use std::time::Instant;
+
+/// The reading end of a ring; there is exactly one.
+///
+/// The consumer takes events as *runs*: the longest contiguous stretch of
+/// published events from its position, up to the ring's batch limit. A run is
+/// handed over either
+/// - to a closure, one event at a time, with `end_of_batch` set on the last
+///   ([`consume`](Consumer::consume) and friends), or
+/// - as a [`ReadChunk`]: slices over the slots, released when you
+///   [`commit`](ReadChunk::commit).
+///
+/// Events come in sequence order: each producer's events in the order it
+/// published them, interleaved with other producers' by claim order.
+///
+/// Dropping the consumer closes the ring: producers get `Closed` errors,
+/// including producers blocked waiting for room.
+///
+/// # Examples
+///
+/// ```
+/// let (producer, mut consumer) = ringlog::ring::<u32>(8)?;
+/// for i in 0..3 { producer.push(i).unwrap(); }
+///
+/// let mut batch = Vec::new();
+/// consumer.consume(|event, end_of_batch| {
+///     batch.push(*event);
+///     if end_of_batch {
+///         assert_eq!(batch, [0, 1, 2]); // flush point
+///     }
+/// }).unwrap();
+/// # Ok::<(), ringlog::BuildError>(())
+/// ```
+#[derive(Debug)]
+pub struct Consumer<T> {
+    shared: Arc<Shared<T>>,
+    /// The next sequence to read. Equal to the sequence part of `released`
+    /// whenever no [`ReadChunk`] is alive (chunks borrow the consumer, and
+    /// release on commit).
+    next: u64,
+    /// The longest run handed out at once (1 ≤ max_batch ≤ capacity).
+    max_batch: u64,
+}
+
+/// What a look at the ring found.
+enum Poll {
+    /// A run of this many events starts at `next`.
+    Ready(u64),
+    Empty,
+    Closed,
+}
+
+impl<T> Consumer<T> {
+    pub(super) fn new(shared: Arc<Shared<T>>, max_batch: u64) -> Self {
+        Self {
+            shared,
+            next: 0,
+            max_batch,
+        }
+    }
+
+    /// The number of slots in the ring.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (_producer, consumer) = ringlog::ring::<u8>(32)?;
+    /// assert_eq!(consumer.capacity(), 32);
+    /// # Ok::<(), ringlog::BuildError>(())
+    /// ```
+    pub fn capacity(&self) -> usize {
+        // The capacity was a usize when the ring was built.
+        self.shared.sequencer.capacity() as usize
+    }
+
+    /// Closes the ring: producers get `Closed` from now on (blocked ones wake
+    /// with it), while the events already published can still be consumed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (producer, mut consumer) = ringlog::ring::<u8>(4)?;
+    /// producer.push(1).unwrap();
+    /// consumer.close();
+    /// assert!(producer.push(2).is_err());
+    /// assert_eq!(consumer.consume(|_, _| {}), Ok(1));
+    /// assert!(consumer.consume(|_, _| {}).is_err());
+    /// # Ok::<(), ringlog::BuildError>(())
+    /// ```
+    pub fn close(&self) {
+        self.shared.sequencer.close();
+    }
+
+    /// Whether the ring is closed. Published events may remain to be consumed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (producer, consumer) = ringlog::ring::<u8>(4)?;
+    /// drop(producer);
+    /// assert!(consumer.is_closed());
+    /// # Ok::<(), ringlog::BuildError>(())
+    /// ```
+    pub fn is_closed(&self) -> bool {
+        self.shared.sequencer.is_closed()
+    }
+
+    /// Takes the published run at the front of the ring, without waiting.
+    ///
+    /// # Errors
+    ///
+    /// [`TryConsumeError::Empty`] if nothing is published yet;
+    /// [`TryConsumeError::Closed`] if the ring is closed and drained.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (producer, mut consumer) = ringlog::ring::<u32>(8)?;
+    /// producer.push(1).unwrap();
+    /// producer.push(2).unwrap();
+    /// let chunk = consumer.try_read_chunk().unwrap();
+    /// assert_eq!(chunk.len(), 2);
+    /// let (head, tail) = chunk.as_slices();
+    /// assert_eq!((head, tail), (&[1, 2][..], &[][..]));
+    /// chunk.commit_all();
+    /// # Ok::<(), ringlog::BuildError>(())
+    /// ```
+    pub fn try_read_chunk(&mut self) -> Result<ReadChunk<'_, T>, TryConsumeError> {
+        match self.poll() {
+            Poll::Ready(len) => Ok(ReadChunk {
+                consumer: self,
+                len,
+            }),
+            Poll::Empty => Err(TryConsumeError::Empty),
+            Poll::Closed => Err(TryConsumeError::Closed),
+        }
+    }
+
+    /// Takes the published run at the front of the ring, waiting by the wait
+    /// strategy until there is one.
+    ///
+    /// # Errors
+    ///
+    /// [`ClosedError`] once the ring is closed and drained.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (producer, mut consumer) = ringlog::ring::<u32>(8)?;
+    /// std::thread::spawn(move || producer.push(5).unwrap());
+    /// let chunk = consumer.read_chunk().unwrap();
+    /// assert_eq!(chunk.as_slices().0, &[5]);
+    /// chunk.commit_all();
+    /// assert!(consumer.read_chunk().is_err()); // producer gone: closed
+    /// # Ok::<(), ringlog::BuildError>(())
+    /// ```
+    pub fn read_chunk(&mut self) -> Result<ReadChunk<'_, T>, ClosedError> {
+        match self.wait(None) {
+            Ok(len) => Ok(ReadChunk {
+                consumer: self,
+                len,
+            }),
+            Err(_) => Err(ClosedError),
+        }
+    }
+
+    /// Like [`read_chunk`](Consumer::read_chunk), but gives up after
+    /// `timeout`.
+    ///
+    /// # Errors
+    ///
+    /// [`ConsumeTimeoutError::Timeout`](crate::ConsumeTimeoutError::Timeout)
+    /// if nothing was published in time; `Closed` once the ring is closed and
+    /// drained.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let (producer, mut consumer) = ringlog::ring::<u32>(8)?;
+    /// assert!(consumer.read_chunk_timeout(Duration::from_millis(1)).is_err());
+    /// producer.push(1).unwrap();
+    /// assert_eq!(consumer.read_chunk_timeout(Duration::from_secs(1)).unwrap().len(), 1);
+    /// # Ok::<(), ringlog::BuildError>(())
+    /// ```
+    #[cfg(not(loom))]
+    pub fn read_chunk_timeout(
+        &mut self,
+        timeout: std::time::Duration,
+    ) -> Result<ReadChunk<'_, T>, crate::ConsumeTimeoutError> {
+        // A timeout too large to represent waits forever.
+        let deadline = Instant::now().checked_add(timeout);
+        match self.wait(deadline) {
+            Ok(len) => Ok(ReadChunk {
+                consumer: self,
+                len,
+            }),
+            Err(WaitError::Closed) => Err(crate::ConsumeTimeoutError::Closed),
+            Err(WaitError::Timeout) => Err(crate::ConsumeTimeoutError::Timeout),
+        }
+    }
+
+    /// Hands the published run at the front of the ring to `handler`, one
+    /// event at a time with `end_of_batch` true on the last, without waiting.
+    /// Returns the number of events handled. See [`ReadChunk::handle`] for
+    /// what happens if `handler` panics.
+    ///
+    /// # Errors
+    ///
+    /// As for [`try_read_chunk`](Consumer::try_read_chunk).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (producer, mut consumer) = ringlog::ring::<u32>(8)?;
+    /// producer.push(3).unwrap();
+    /// assert_eq!(consumer.try_consume(|e, end| assert!(*e == 3 && end)), Ok(1));
+    /// # Ok::<(), ringlog::BuildError>(())
+    /// ```
+    pub fn try_consume<F: FnMut(&mut T, bool)>(
+        &mut self,
+        handler: F,
+    ) -> Result<usize, TryConsumeError> {
+        Ok(self.try_read_chunk()?.handle(handler))
+    }
+
+    /// Like [`try_consume`](Consumer::try_consume), but waits by the wait
+    /// strategy until a run is published.
+    ///
+    /// # Errors
+    ///
+    /// [`ClosedError`] once the ring is closed and drained.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (producer, mut consumer) = ringlog::ring::<u32>(8)?;
+    /// let t = std::thread::spawn(move || for i in 0..10 { producer.push(i).unwrap() });
+    /// let mut sum = 0;
+    /// while consumer.consume(|e, _| sum += *e).is_ok() {}
+    /// assert_eq!(sum, 45);
+    /// t.join().unwrap();
+    /// # Ok::<(), ringlog::BuildError>(())
+    /// ```
+    pub fn consume<F: FnMut(&mut T, bool)>(&mut self, handler: F) -> Result<usize, ClosedError> {
+        Ok(self.read_chunk()?.handle(handler))
+    }
+
+    /// Like [`consume`](Consumer::consume), but gives up after `timeout`.
+    ///
+    /// # Errors
+    ///
+    /// As for [`read_chunk_timeout`](Consumer::read_chunk_timeout).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let (_producer, mut consumer) = ringlog::ring::<u32>(8)?;
+    /// assert_eq!(
+    ///     consumer.consume_timeout(Duration::from_millis(1), |_, _| {}),
+    ///     Err(ringlog::ConsumeTimeoutError::Timeout),
+    /// );
+    /// # Ok::<(), ringlog::BuildError>(())
+    /// ```
+    #[cfg(not(loom))]
+    pub fn consume_timeout<F: FnMut(&mut T, bool)>(
+        &mut self,
+        timeout: std::time::Duration,
+        handler: F,
+    ) -> Result<usize, crate::ConsumeTimeoutError> {
+        Ok(self.read_chunk_timeout(timeout)?.handle(handler))
+    }
+
+    /// Looks for a run at `next`, stepping over (and releasing) abandoned
+    /// sequences first.
+    fn poll(&mut self) -> Poll {
+        let sequencer = &self.shared.sequencer;
+        let (first, len) = sequencer.scan(self.next, self.max_batch);
+        if first != self.next {
+            // Abandoned slots: free them now, whether or not a run follows,
+            // so producers waiting for room are not held up by them.
+            self.next = first;
+            sequencer.release(first);
+        }
+        if len > 0 {
+            Poll::Ready(len)
+        } else if sequencer.is_drained(self.next) {
+            Poll::Closed
+        } else {
+            Poll::Empty
+        }
+    }
+
+    /// Polls until a run is ready, waiting by the strategy in between.
+    fn wait(&mut self, deadline: Option<Instant>) -> Result<u64, WaitError> {
+        loop {
+            match self.poll() {
+                Poll::Ready(len) => return Ok(len),
+                Poll::Closed => return Err(WaitError::Closed),
+                Poll::Empty => self.shared.sequencer.wait_for_data(self.next, deadline)?,
+            }
+        }
+    }
+
+    /// Marks the first `n` events at `next` consumed and frees their slots.
+    fn advance(&mut self, n: u64) {
+        self.next += n;
+        self.shared.sequencer.release(self.next);
+    }
+}
+
+impl<T> Drop for Consumer<T> {
+    fn drop(&mut self) {
+        self.shared.sequencer.close();
+    }
+}
+
+/// A run of published events, borrowed from the [`Consumer`].
+///
+/// The events stay in the ring, unreleased, until [`commit`](ReadChunk::commit)
+/// or [`commit_all`](ReadChunk::commit_all). A chunk dropped without commit
+/// releases nothing: the same events are returned by the next read.
+///
+/// # Examples
+///
+/// Writing a whole run with one call (the logging backend does this):
+///
+/// ```
+/// use std::io::Write;
+/// let (producer, mut consumer) = ringlog::RingBuilder::new(4).build_with(|| [0u8; 3])?;
+/// for line in [b"ab\n", b"cd\n", b"ef\n"] {
+///     producer.push(*line).unwrap();
+/// }
+/// let mut out = Vec::new();
+/// let chunk = consumer.try_read_chunk().unwrap();
+/// let (head, tail) = chunk.as_slices();
+/// out.write_all(head.concat().as_slice())?;
+/// out.write_all(tail.concat().as_slice())?;
+/// chunk.commit_all();
+/// assert_eq!(out, b"ab\ncd\nef\n");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct ReadChunk<'a, T> {
+    consumer: &'a mut Consumer<T>,
+    /// Events `[consumer.next, consumer.next + len)`; 1 ≤ len ≤ max_batch.
+    len: u64,
+}
+
+impl<T> ReadChunk<'_, T> {
+    /// The number of events in the chunk (at least 1).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (producer, mut consumer) = ringlog::ring::<u8>(4)?;
+    /// producer.push(1).unwrap();
+    /// assert_eq!(consumer.try_read_chunk().unwrap().len(), 1);
+    /// # Ok::<(), ringlog::BuildError>(())
+    /// ```
+    pub fn len(&self) -> usize {
+        // len ≤ capacity, a usize.
+        self.len as usize
+    }
+
+    /// Always `false`: a chunk holds at least one event.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (producer, mut consumer) = ringlog::ring::<u8>(4)?;
+    /// producer.push(1).unwrap();
+    /// assert!(!consumer.try_read_chunk().unwrap().is_empty());
+    /// # Ok::<(), ringlog::BuildError>(())
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The sequence number of the chunk's first event (0 for the first event
+    /// ever published, counting abandoned slots).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (producer, mut consumer) = ringlog::ring::<u8>(4)?;
+    /// producer.push(1).unwrap();
+    /// producer.push(2).unwrap();
+    /// consumer.try_read_chunk().unwrap().commit(1);
+    /// assert_eq!(consumer.try_read_chunk().unwrap().first_sequence(), 1);
+    /// # Ok::<(), ringlog::BuildError>(())
+    /// ```
+    pub fn first_sequence(&self) -> u64 {
+        self.consumer.next
+    }
+
+    /// The events, oldest first, as two slices: the second is non-empty only
+    /// when the run wraps around the end of the ring.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (producer, mut consumer) = ringlog::ring::<u8>(2)?;
+    /// producer.push(1).unwrap();
+    /// consumer.try_consume(|_, _| {}).unwrap();
+    /// producer.push(2).unwrap();
+    /// producer.push(3).unwrap(); // wraps: slot 1, then slot 0
+    /// let chunk = consumer.try_read_chunk().unwrap();
+    /// assert_eq!(chunk.as_slices(), (&[2][..], &[3][..]));
+    /// # Ok::<(), ringlog::BuildError>(())
+    /// ```
+    #[cfg(not(loom))]
+    pub fn as_slices(&self) -> (&[T], &[T]) {
+        let (head, tail) = self.ranges();
+        // SAFETY: the ranges cover exactly the chunk's events, which are
+        // published and unreleased, so the consumer (borrowed uniquely by this
+        // chunk) holds them; `&self` keeps them alive and unaliased by
+        // `as_mut_slices`.
+        unsafe {
+            (
+                self.consumer.shared.slots.slice(head.0, head.1),
+                self.consumer.shared.slots.slice(tail.0, tail.1),
+            )
+        }
+    }
+
+    /// Like [`as_slices`](ReadChunk::as_slices), but mutable: the consumer may
+    /// take things out of the slots (say, a spilled buffer) before releasing
+    /// them.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (producer, mut consumer) = ringlog::ring::<Option<Box<u32>>>(4)?;
+    /// producer.push(Some(Box::new(9))).unwrap();
+    /// let mut chunk = consumer.try_read_chunk().unwrap();
+    /// let taken = chunk.as_mut_slices().0[0].take();
+    /// chunk.commit_all();
+    /// assert_eq!(taken, Some(Box::new(9)));
+    /// # Ok::<(), ringlog::BuildError>(())
+    /// ```
+    #[cfg(not(loom))]
+    pub fn as_mut_slices(&mut self) -> (&mut [T], &mut [T]) {
+        let (head, tail) = self.ranges();
+        // SAFETY: as in `as_slices`; the two ranges are disjoint, and `&mut
+        // self` makes these the only references to the chunk's slots.
+        unsafe {
+            (
+                self.consumer.shared.slots.slice_mut(head.0, head.1),
+                self.consumer.shared.slots.slice_mut(tail.0, tail.1),
+            )
+        }
+    }
+
+    /// `(start, len)` of the chunk's slots before and after the wrap.
+    #[cfg(not(loom))]
+    fn ranges(&self) -> ((usize, usize), (usize, usize)) {
+        let start = self.consumer.shared.sequencer.index(self.consumer.next);
+        let len = self.len();
+        let head = len.min(self.consumer.capacity() - start);
+        ((start, head), (0, len - head))
+    }
+
+    /// Releases the first `n` events (all of them if `n` exceeds the length);
+    /// the rest are returned again by the next read.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (producer, mut consumer) = ringlog::ring::<u8>(4)?;
+    /// producer.push(1).unwrap();
+    /// producer.push(2).unwrap();
+    /// consumer.try_read_chunk().unwrap().commit(1);
+    /// assert_eq!(consumer.try_read_chunk().unwrap().as_slices().0, &[2]);
+    /// # Ok::<(), ringlog::BuildError>(())
+    /// ```
+    pub fn commit(self, n: usize) {
+        let n = (n as u64).min(self.len);
+        self.consumer.advance(n);
+    }
+
+    /// Releases every event in the chunk.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (producer, mut consumer) = ringlog::ring::<u8>(1)?;
+    /// producer.push(1).unwrap();
+    /// assert!(producer.try_push(2).is_err()); // full
+    /// consumer.try_read_chunk().unwrap().commit_all();
+    /// assert!(producer.try_push(2).is_ok()); // the slot is free again
+    /// # Ok::<(), ringlog::BuildError>(())
+    /// ```
+    pub fn commit_all(self) {
+        let n = self.len;
+        self.consumer.advance(n);
+    }
+
+    /// Hands each event to `handler` in order, with `end_of_batch` true on the
+    /// last one, then releases them. Returns the number of events.
+    ///
+    /// If `handler` panics, the events already handled *and the one it
+    /// panicked on* are released, so that event is not delivered again (it
+    /// would likely panic again); the rest stay for the next read. The panic
+    /// propagates.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (producer, mut consumer) = ringlog::ring::<u8>(4)?;
+    /// producer.push(1).unwrap();
+    /// producer.push(2).unwrap();
+    /// let chunk = consumer.try_read_chunk().unwrap();
+    /// let mut ends = vec![];
+    /// assert_eq!(chunk.handle(|_, end| ends.push(end)), 2);
+    /// assert_eq!(ends, [false, true]);
+    /// # Ok::<(), ringlog::BuildError>(())
+    /// ```
+    pub fn handle<F: FnMut(&mut T, bool)>(self, mut handler: F) -> usize {
+        let len = self.len;
+        let mut progress = CommitOnDrop {
+            consumer: self.consumer,
+            handled: 0,
+        };
+        for i in 0..len {
+            // Counted before the handler runs: see the doc on panics.
+            progress.handled = i + 1;
+            let consumer = &*progress.consumer;
+            let index = consumer.shared.sequencer.index(consumer.next + i);
+            // SAFETY: sequence `next + i` is in the chunk, so it is published
+            // and unreleased: the consumer, borrowed uniquely by `progress`,
+            // holds the slot, and no other reference to it exists.
+            unsafe {
+                consumer
+                    .shared
+                    .slots
+                    .with_mut(index, |event| handler(event, i + 1 == len))
+            };
+        }
+        // `len ≤ capacity`, a usize.
+        len as usize
+    }
+}
+
+/// Releases the handled events of [`ReadChunk::handle`] on the way out,
+/// whether it returns or unwinds.
+struct CommitOnDrop<'a, T> {
+    consumer: &'a mut Consumer<T>,
+    handled: u64,
+}
+
+impl<T> Drop for CommitOnDrop<'_, T> {
+    fn drop(&mut self) {
+        self.consumer.advance(self.handled);
+    }
+}

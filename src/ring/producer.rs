@@ -1,0 +1,374 @@
+//! The producer handle: claim slots, write them in place, publish.
+
+use super::sequencer::{ClaimError, Claimed, ReleasedCache};
+use super::Shared;
+use crate::error::{PublishBatchError, PublishError, TryPublishBatchError, TryPublishError};
+use crate::sync::Arc;
+
+/// The writing end of a ring. `Clone` it for more producers; every clone
+/// claims slots from the same sequence.
+///
+/// Producers write events *in place* into preallocated slots: the closure
+/// given to [`publish_with`](Producer::publish_with) gets `&mut T` to a slot
+/// that still holds whatever an earlier lap left there, so buffers inside `T`
+/// are reused rather than reallocated.
+///
+/// The ring closes when the last producer is dropped, or on
+/// [`close`](Producer::close). A `Producer` is `Send + Sync` (for `T: Send`):
+/// it can be shared by reference as well as cloned.
+///
+/// # Panics in the closure
+///
+/// If the closure passed to a `publish` method panics, the claimed slot is
+/// still published, marked *skipped*: the consumer steps over it without
+/// seeing it, other producers and the consumer carry on, and the panic
+/// propagates to the caller. In a batch, the slots filled before the panic are
+/// published as events; the rest are skipped.
+///
+/// # Examples
+///
+/// ```
+/// let (producer, mut consumer) = ringlog::ring::<u64>(16)?;
+/// producer.push(1).unwrap();
+/// producer.publish_with(|slot| *slot = 2).unwrap();
+/// producer.publish_batch_with(3, |i, slot| *slot = 3 + i as u64).unwrap();
+///
+/// let mut got = Vec::new();
+/// consumer.consume(|event, _| got.push(*event)).unwrap();
+/// assert_eq!(got, [1, 2, 3, 4, 5]);
+/// # Ok::<(), ringlog::BuildError>(())
+/// ```
+#[derive(Debug)]
+pub struct Producer<T> {
+    shared: Arc<Shared<T>>,
+    /// This handle's copy of the consumer's released sequence, on a cache line
+    /// of its own (see `ReleasedCache`).
+    released: ReleasedCache,
+}
+
+impl<T> Producer<T> {
+    pub(super) fn new(shared: Arc<Shared<T>>) -> Self {
+        Self {
+            shared,
+            released: ReleasedCache::new(0),
+        }
+    }
+
+    /// The number of slots in the ring.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (producer, _consumer) = ringlog::ring::<u8>(32)?;
+    /// assert_eq!(producer.capacity(), 32);
+    /// # Ok::<(), ringlog::BuildError>(())
+    /// ```
+    pub fn capacity(&self) -> usize {
+        // The capacity was a usize when the ring was built.
+        self.shared.sequencer.capacity() as usize
+    }
+
+    /// Whether the ring is closed (by [`close`](Producer::close), by
+    /// [`Consumer::close`](crate::Consumer::close), or because the consumer
+    /// was dropped).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (producer, consumer) = ringlog::ring::<u8>(4)?;
+    /// assert!(!producer.is_closed());
+    /// drop(consumer);
+    /// assert!(producer.is_closed());
+    /// # Ok::<(), ringlog::BuildError>(())
+    /// ```
+    pub fn is_closed(&self) -> bool {
+        self.shared.sequencer.is_closed()
+    }
+
+    /// Closes the ring for every producer. Events already published stay
+    /// readable; the consumer drains them and then reports closed. Producers
+    /// blocked waiting for room wake with a `Closed` error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (producer, mut consumer) = ringlog::ring::<u8>(4)?;
+    /// producer.push(1).unwrap();
+    /// producer.close();
+    /// assert!(producer.push(2).is_err());
+    /// assert_eq!(consumer.consume(|e, _| assert_eq!(*e, 1)), Ok(1));
+    /// assert!(consumer.consume(|_, _| {}).is_err());
+    /// # Ok::<(), ringlog::BuildError>(())
+    /// ```
+    pub fn close(&self) {
+        self.shared.sequencer.close();
+    }
+
+    /// Publishes `value` if a slot is free, without waiting. The slot's old
+    /// value is dropped.
+    ///
+    /// # Errors
+    ///
+    /// [`TryPublishError::Full`] or [`TryPublishError::Closed`], with `value`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringlog::TryPublishError;
+    /// let (producer, _consumer) = ringlog::ring::<u8>(1)?;
+    /// assert_eq!(producer.try_push(1), Ok(()));
+    /// assert_eq!(producer.try_push(2), Err(TryPublishError::Full(2)));
+    /// # Ok::<(), ringlog::BuildError>(())
+    /// ```
+    pub fn try_push(&self, value: T) -> Result<(), TryPublishError<T>> {
+        self.publish_one(false, value, |value, slot| *slot = value)
+            .map_err(try_publish_error)
+    }
+
+    /// Publishes `value`, waiting for a free slot by the ring's wait strategy.
+    ///
+    /// # Errors
+    ///
+    /// [`PublishError::Closed`] with `value` if the ring is closed, including
+    /// while waiting.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (producer, mut consumer) = ringlog::ring::<u8>(2)?;
+    /// producer.push(7).unwrap();
+    /// assert_eq!(consumer.try_consume(|e, _| assert_eq!(*e, 7)), Ok(1));
+    /// # Ok::<(), ringlog::BuildError>(())
+    /// ```
+    pub fn push(&self, value: T) -> Result<(), PublishError<T>> {
+        self.publish_one(true, value, |value, slot| *slot = value)
+            .map_err(|(_, value)| PublishError::Closed(value))
+    }
+
+    /// Claims a free slot without waiting, lets `write` fill it in place, and
+    /// publishes it.
+    ///
+    /// # Errors
+    ///
+    /// [`TryPublishError::Full`] or [`TryPublishError::Closed`], with `write`
+    /// (not called).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (producer, mut consumer) = ringlog::RingBuilder::new(4).build_with(String::new)?;
+    /// producer.try_publish_with(|s| { s.clear(); s.push_str("hi") }).unwrap();
+    /// consumer.consume(|s, _| assert_eq!(s, "hi")).unwrap();
+    /// # Ok::<(), ringlog::BuildError>(())
+    /// ```
+    pub fn try_publish_with<F: FnOnce(&mut T)>(&self, write: F) -> Result<(), TryPublishError<F>> {
+        self.publish_one(false, write, |write, slot| write(slot))
+            .map_err(try_publish_error)
+    }
+
+    /// Claims a slot, waiting for one by the ring's wait strategy, lets
+    /// `write` fill it in place, and publishes it.
+    ///
+    /// # Errors
+    ///
+    /// [`PublishError::Closed`] with `write` (not called) if the ring is
+    /// closed, including while waiting.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (producer, mut consumer) = ringlog::ring::<[u8; 4]>(4)?;
+    /// producer.publish_with(|slot| slot.copy_from_slice(b"ring")).unwrap();
+    /// consumer.consume(|slot, _| assert_eq!(slot, b"ring")).unwrap();
+    /// # Ok::<(), ringlog::BuildError>(())
+    /// ```
+    pub fn publish_with<F: FnOnce(&mut T)>(&self, write: F) -> Result<(), PublishError<F>> {
+        self.publish_one(true, write, |write, slot| write(slot))
+            .map_err(|(_, write)| PublishError::Closed(write))
+    }
+
+    /// Claims `n` consecutive slots in one step without waiting, calls
+    /// `write(i, slot)` for `i` in `0..n`, and publishes them. The consumer
+    /// sees the `n` events together and in order. `n == 0` does nothing.
+    ///
+    /// # Errors
+    ///
+    /// [`TryPublishBatchError::Full`] if fewer than `n` slots are free,
+    /// `Closed` if the ring is closed, `TooLarge` if `n` exceeds the capacity.
+    /// Nothing is claimed, and `write` is handed back uncalled.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (producer, mut consumer) = ringlog::ring::<u64>(8)?;
+    /// producer.try_publish_batch_with(4, |i, slot| *slot = i as u64 * 10).unwrap();
+    /// let mut got = vec![];
+    /// consumer.consume(|e, _| got.push(*e)).unwrap();
+    /// assert_eq!(got, [0, 10, 20, 30]);
+    /// # Ok::<(), ringlog::BuildError>(())
+    /// ```
+    pub fn try_publish_batch_with<F: FnMut(usize, &mut T)>(
+        &self,
+        n: usize,
+        write: F,
+    ) -> Result<(), TryPublishBatchError<F>> {
+        if n == 0 {
+            return Ok(());
+        }
+        if n > self.capacity() {
+            return Err(TryPublishBatchError::TooLarge {
+                value: write,
+                requested: n,
+                capacity: self.capacity(),
+            });
+        }
+        match self.shared.sequencer.try_claim(n as u64, &self.released) {
+            Ok(claimed) => {
+                self.fill(claimed, n as u64, write);
+                Ok(())
+            }
+            Err(ClaimError::Full { .. }) => Err(TryPublishBatchError::Full(write)),
+            Err(ClaimError::Closed) => Err(TryPublishBatchError::Closed(write)),
+        }
+    }
+
+    /// Like [`try_publish_batch_with`](Producer::try_publish_batch_with), but
+    /// waits by the ring's wait strategy until `n` slots are free.
+    ///
+    /// # Errors
+    ///
+    /// [`PublishBatchError::TooLarge`] at once if `n` exceeds the capacity
+    /// (waiting could never succeed); `Closed` if the ring is closed,
+    /// including while waiting. Nothing is claimed, and `write` is handed back.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (producer, mut consumer) = ringlog::ring::<u64>(4)?;
+    /// producer.publish_batch_with(4, |i, slot| *slot = i as u64).unwrap();
+    /// assert_eq!(consumer.consume(|_, _| {}), Ok(4));
+    /// # Ok::<(), ringlog::BuildError>(())
+    /// ```
+    pub fn publish_batch_with<F: FnMut(usize, &mut T)>(
+        &self,
+        n: usize,
+        write: F,
+    ) -> Result<(), PublishBatchError<F>> {
+        if n == 0 {
+            return Ok(());
+        }
+        if n > self.capacity() {
+            return Err(PublishBatchError::TooLarge {
+                value: write,
+                requested: n,
+                capacity: self.capacity(),
+            });
+        }
+        match self.shared.sequencer.claim(n as u64, &self.released) {
+            Ok(claimed) => {
+                self.fill(claimed, n as u64, write);
+                Ok(())
+            }
+            Err(_) => Err(PublishBatchError::Closed(write)),
+        }
+    }
+
+    /// Claims one slot (waiting if `blocking`), fills it with
+    /// `write(input, slot)` and publishes it; on failure hands `input` back.
+    fn publish_one<X>(
+        &self,
+        blocking: bool,
+        input: X,
+        write: impl FnOnce(X, &mut T),
+    ) -> Result<(), (ClaimError, X)> {
+        let sequencer = &self.shared.sequencer;
+        let claimed = if blocking {
+            sequencer.claim(1, &self.released)
+        } else {
+            sequencer.try_claim(1, &self.released)
+        };
+        let claimed = match claimed {
+            Ok(claimed) => claimed,
+            Err(e) => return Err((e, input)),
+        };
+        let mut guard = PublishOnDrop::new(&self.shared, claimed, 1);
+        let index = sequencer.index(claimed.start);
+        // SAFETY: `claimed` gave this thread sequence `claimed.start` alone
+        // (the cursor CAS), the consumer finished with the slot's previous lap
+        // (the room check against `released`), and the consumer will not read
+        // it until `guard` publishes it.
+        unsafe { self.shared.slots.with_mut(index, |slot| write(input, slot)) };
+        guard.written = 1;
+        Ok(())
+    }
+
+    /// Fills the `n` slots of `claimed` with `write(i, slot)`, then publishes
+    /// them.
+    fn fill(&self, claimed: Claimed, n: u64, mut write: impl FnMut(usize, &mut T)) {
+        let mut guard = PublishOnDrop::new(&self.shared, claimed, n);
+        for i in 0..n {
+            let index = self.shared.sequencer.index(claimed.start + i);
+            // SAFETY: as in `publish_one`, for every sequence of the claim.
+            // `i < n <= capacity`, a usize.
+            unsafe {
+                self.shared
+                    .slots
+                    .with_mut(index, |slot| write(i as usize, slot))
+            };
+            guard.written = i + 1;
+        }
+    }
+}
+
+fn try_publish_error<X>((error, input): (ClaimError, X)) -> TryPublishError<X> {
+    match error {
+        ClaimError::Full { .. } => TryPublishError::Full(input),
+        ClaimError::Closed => TryPublishError::Closed(input),
+    }
+}
+
+impl<T> Clone for Producer<T> {
+    fn clone(&self) -> Self {
+        self.shared.sequencer.add_producer();
+        Self {
+            shared: Arc::clone(&self.shared),
+            released: ReleasedCache::new(self.released.get()),
+        }
+    }
+}
+
+impl<T> Drop for Producer<T> {
+    fn drop(&mut self) {
+        self.shared.sequencer.remove_producer();
+    }
+}
+
+/// Publishes a claim when dropped — on the normal path after the slots are
+/// written, and during unwinding if a `write` closure panicked, so an
+/// abandoned claim never leaves a hole that would stall the consumer.
+struct PublishOnDrop<'a, T> {
+    shared: &'a Shared<T>,
+    claimed: Claimed,
+    len: u64,
+    /// How many slots, from the start of the claim, hold complete events.
+    written: u64,
+}
+
+impl<'a, T> PublishOnDrop<'a, T> {
+    fn new(shared: &'a Shared<T>, claimed: Claimed, len: u64) -> Self {
+        Self {
+            shared,
+            claimed,
+            len,
+            written: 0,
+        }
+    }
+}
+
+impl<T> Drop for PublishOnDrop<'_, T> {
+    fn drop(&mut self) {
+        self.shared
+            .sequencer
+            .publish(self.claimed, self.len, self.written);
+    }
+}

@@ -1,0 +1,515 @@
+//! The multi-producer sequencer: who may touch which slot, and when.
+//!
+//! This is the LMAX Disruptor's multi-producer sequencer (Thompson et al.,
+//! *Disruptor: High performance alternative to bounded queues for exchanging
+//! data between concurrent threads*, 2011; `MultiProducerSequencer` in the
+//! reference implementation): producers claim sequence numbers by CAS on a
+//! shared cursor and publish each slot through a per-slot marker, so they can
+//! publish out of order; the single consumer advances only over a contiguous
+//! published run. It knows nothing of the slot type; [`super::slots`] holds the
+//! storage.
+//!
+//! Two departures from the reference, both recorded in `docs/design.md`:
+//! - the sleeper flags live *inside* the two words each side already RMWs
+//!   (the consumer's flag in `cursor`, which every claim CASes; the producers'
+//!   flag in `released`, which every release swaps), so a side that nobody
+//!   waits for pays no fence and no extra load to find that out;
+//! - a claim that is abandoned by a panic is published as *skipped*, so a
+//!   panicking producer never wedges the ring.
+
+use super::MAX_CAPACITY;
+use crate::sync::{AtomicU64, AtomicUsize, Ordering};
+use crate::wait::{spin_or_yield, Sleepers, WaitAction, WaitStrategy};
+use crossbeam_utils::CachePadded;
+use std::time::Instant;
+
+/// `cursor` bit: the ring is closed; no claim succeeds any more.
+pub(crate) const CLOSED: u64 = 1 << 63;
+/// `cursor` bit: the consumer is asleep (or about to be) and the next claim
+/// must wake it after publishing.
+pub(crate) const CONSUMER_SLEEPING: u64 = 1 << 62;
+/// `released` bit: at least one producer is asleep waiting for room, and the
+/// next release must wake the producers.
+pub(crate) const PRODUCERS_SLEEPING: u64 = 1 << 63;
+/// The sequence part of `cursor` and `released`. Sequences never reach 2^62
+/// (at 10^9 events per second that takes 146 years).
+pub(crate) const SEQ_MASK: u64 = (1 << 62) - 1;
+/// Marker bit: the slot was claimed but abandoned (its producer panicked);
+/// the consumer steps over it without handing it to the handler.
+const SKIPPED: u64 = 1 << 63;
+
+/// The marker value meaning "sequence `seq` is published".
+///
+/// `seq + 1`, so the initial marker 0 never matches any sequence, and a marker
+/// left by an earlier lap (`seq + 1 - capacity·k`) never matches a later one.
+#[inline]
+const fn published(seq: u64) -> u64 {
+    seq + 1
+}
+
+/// The marker value meaning "sequence `seq` was abandoned".
+#[inline]
+const fn skipped(seq: u64) -> u64 {
+    (seq + 1) | SKIPPED
+}
+
+/// Why a claim failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ClaimError {
+    /// Not enough free slots; `released` (its sequence part) was `seen`.
+    Full { seen: u64 },
+    /// The ring is closed.
+    Closed,
+}
+
+/// Why the consumer stopped waiting for data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum WaitError {
+    /// The ring is closed and every claimed sequence has been consumed.
+    Closed,
+    /// The deadline passed.
+    #[cfg_attr(loom, allow(dead_code))]
+    Timeout,
+}
+
+/// A successful claim: sequences `[start, start + n)` belong to the claimer.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Claimed {
+    pub(crate) start: u64,
+    /// The claim's CAS cleared the consumer's sleeper flag: whoever publishes
+    /// this claim must wake the consumer.
+    pub(crate) wake_consumer: bool,
+}
+
+/// A producer handle's cached copy of `released`.
+///
+/// Reading `released` itself on every claim would pull its cache line away from
+/// the consumer, which writes it once per batch; the cache is re-read only when
+/// the ring looks full. `released` only grows, so a stale cache is merely
+/// pessimistic.
+#[derive(Debug)]
+pub(crate) struct ReleasedCache(CachePadded<AtomicU64>);
+
+impl ReleasedCache {
+    pub(crate) fn new(value: u64) -> Self {
+        Self(CachePadded::new(AtomicU64::new(value)))
+    }
+
+    pub(crate) fn get(&self) -> u64 {
+        // Acquire pairs with the Release store in `Sequencer::try_claim` by
+        // another thread sharing this handle: that thread's Acquire load of
+        // `released` made the consumer's reads of the released slots
+        // happen-before its store, and so before our writes to those slots.
+        self.0.load(Ordering::Acquire)
+    }
+
+    fn set(&self, value: u64) {
+        // Release pairs with the Acquire load in `ReleasedCache::get`.
+        self.0.store(value, Ordering::Release);
+    }
+}
+
+/// The sequencer state shared by all handles of one ring.
+pub(crate) struct Sequencer {
+    /// Producers' claim word. Bits 0..62: the next sequence to claim (every
+    /// sequence below it has been handed to exactly one claimer). Bit 62:
+    /// [`CONSUMER_SLEEPING`]. Bit 63: [`CLOSED`]. Advanced only by CAS in
+    /// `try_claim`; bits set by RMW only, so no update is ever lost.
+    cursor: CachePadded<AtomicU64>,
+    /// The consumer's release word. Bits 0..62: every sequence below it has
+    /// been consumed and its slot may be rewritten; it never exceeds the
+    /// consumer's read position and only grows. Bit 63:
+    /// [`PRODUCERS_SLEEPING`]. Written by `swap` in `release` (consumer) and
+    /// by CAS in `sleep_for_room` (producers setting the flag).
+    released: CachePadded<AtomicU64>,
+    /// One word per slot: [`published`]`(seq)` or [`skipped`]`(seq)` for the
+    /// last sequence written into the slot, 0 before the first. Stored with
+    /// Release by the claimer of `seq` only; loaded with Acquire by the
+    /// consumer only.
+    markers: Box<[AtomicU64]>,
+    /// `capacity - 1`; the slot of `seq` is `seq & mask`.
+    mask: u64,
+    /// Live [`Producer`](crate::Producer) handles; the last one to drop closes
+    /// the ring.
+    producers: AtomicUsize,
+    /// Where the consumer sleeps while the ring is empty.
+    consumer_sleepers: Sleepers,
+    /// Where producers sleep while the ring is full.
+    producer_sleepers: Sleepers,
+    /// How both sides wait.
+    wait: Box<dyn WaitStrategy>,
+}
+
+impl std::fmt::Debug for Sequencer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sequencer")
+            .field("capacity", &self.capacity())
+            .field("wait", &self.wait)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Sequencer {
+    /// A sequencer for `capacity` slots (a power of two, checked by the builder).
+    pub(crate) fn new(capacity: usize, wait: Box<dyn WaitStrategy>) -> Self {
+        debug_assert!(capacity.is_power_of_two() && capacity <= MAX_CAPACITY);
+        Self {
+            cursor: CachePadded::new(AtomicU64::new(0)),
+            released: CachePadded::new(AtomicU64::new(0)),
+            markers: (0..capacity).map(|_| AtomicU64::new(0)).collect(),
+            mask: capacity as u64 - 1,
+            producers: AtomicUsize::new(1),
+            consumer_sleepers: Sleepers::new(),
+            producer_sleepers: Sleepers::new(),
+            wait,
+        }
+    }
+
+    #[inline]
+    pub(crate) fn capacity(&self) -> u64 {
+        self.mask + 1
+    }
+
+    /// The slot index of `seq`.
+    #[inline]
+    pub(crate) fn index(&self, seq: u64) -> usize {
+        // The mask is below MAX_CAPACITY, so the result fits a usize.
+        (seq & self.mask) as usize
+    }
+
+    #[inline]
+    fn marker(&self, seq: u64) -> &AtomicU64 {
+        &self.markers[self.index(seq)]
+    }
+
+    // ----- producers -------------------------------------------------------
+
+    /// Claims `n` (1 ≤ n ≤ capacity) consecutive sequences without waiting.
+    ///
+    /// A failed claim changes nothing: the cursor moves only in the CAS, and
+    /// only when the whole range fits.
+    pub(crate) fn try_claim(&self, n: u64, cache: &ReleasedCache) -> Result<Claimed, ClaimError> {
+        debug_assert!(n >= 1 && n <= self.capacity());
+        // Relaxed: the value only seeds the CAS below, which re-validates it.
+        let mut current = self.cursor.load(Ordering::Relaxed);
+        loop {
+            if current & CLOSED != 0 {
+                return Err(ClaimError::Closed);
+            }
+            let start = current & SEQ_MASK;
+            let end = start + n;
+            if end > cache.get() + self.capacity() {
+                // Looks full: refresh the cache from the real thing.
+                // Acquire pairs with the Release swap in `release`: the
+                // consumer's reads of every slot below `released` happen-before
+                // we overwrite one of them.
+                let released = self.released.load(Ordering::Acquire) & SEQ_MASK;
+                cache.set(released);
+                if end > released + self.capacity() {
+                    return Err(ClaimError::Full { seen: released });
+                }
+            }
+            // Relaxed on both paths: the CAS only decides *who* owns
+            // [start, end) — a single atomic's modification order makes that
+            // exclusive without any ordering. Slot data is ordered by
+            // `released` (above) and the markers (in `publish`); the flag bits
+            // hand-offs are ordered by the sleepers' mutexes.
+            match self.cursor.compare_exchange_weak(
+                current,
+                end,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => {
+                    return Ok(Claimed {
+                        start,
+                        wake_consumer: current & CONSUMER_SLEEPING != 0,
+                    })
+                }
+                Err(actual) => current = actual,
+            }
+        }
+    }
+
+    /// Claims `n` sequences, waiting for room by the wait strategy.
+    pub(crate) fn claim(&self, n: u64, cache: &ReleasedCache) -> Result<Claimed, ClaimError> {
+        let mut attempt = 0u32;
+        loop {
+            match self.try_claim(n, cache) {
+                Err(ClaimError::Full { seen }) => {
+                    match self.wait.action(attempt) {
+                        WaitAction::Park => self.sleep_for_room(seen),
+                        action => spin_or_yield(action),
+                    }
+                    attempt = attempt.saturating_add(1);
+                }
+                done => return done,
+            }
+        }
+    }
+
+    /// Sleeps until `released` moves past `seen` or the ring closes.
+    fn sleep_for_room(&self, seen: u64) {
+        let guard = self.producer_sleepers.lock();
+        // Relaxed loads: under the lock, a `release` or `close` that this
+        // sleeper could miss must take the same lock afterwards to wake it
+        // (`Sleepers::wake_all`), and the mutex orders the two.
+        let released = self.released.load(Ordering::Relaxed);
+        if released & SEQ_MASK != seen || self.is_closed() {
+            return;
+        }
+        if released & PRODUCERS_SLEEPING == 0
+            // Relaxed: the flag carries no data. The CAS fails if `release`
+            // swapped in between (we then retry the claim instead of
+            // sleeping); if it succeeds, the next `release` swap reads the
+            // flag, because both RMW the same word.
+            && self
+                .released
+                .compare_exchange(
+                    released,
+                    released | PRODUCERS_SLEEPING,
+                    Ordering::Relaxed,
+                    Ordering::Relaxed,
+                )
+                .is_err()
+        {
+            return;
+        }
+        drop(self.producer_sleepers.sleep(guard));
+    }
+
+    /// Publishes a claim of `n` sequences from `start`: the first `written`
+    /// as events, the rest as skipped. Then wakes the consumer if the claim
+    /// found it asleep.
+    pub(crate) fn publish(&self, claimed: Claimed, n: u64, written: u64) {
+        for seq in claimed.start..claimed.start + n {
+            let marker = if seq - claimed.start < written {
+                published(seq)
+            } else {
+                skipped(seq)
+            };
+            // Release pairs with the Acquire load in `scan` (and
+            // `has_data`): our writes to the slot happen-before the
+            // consumer's reads of it.
+            self.marker(seq).store(marker, Ordering::Release);
+        }
+        if claimed.wake_consumer {
+            self.consumer_sleepers.wake_all();
+        }
+    }
+
+    /// Registers one more producer handle.
+    pub(crate) fn add_producer(&self) {
+        // Relaxed: the new handle is created from an existing one, so the
+        // count cannot reach zero concurrently (as in `Arc::clone`).
+        self.producers.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Unregisters a producer handle; the last one closes the ring.
+    pub(crate) fn remove_producer(&self) {
+        // AcqRel: the decrements form a release sequence, so the handle that
+        // reaches zero has seen every other handle's drop; nothing else is
+        // ordered by it (events are ordered by their markers).
+        if self.producers.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.close();
+        }
+    }
+
+    // ----- both sides ------------------------------------------------------
+
+    /// Closes the ring: claims fail from now on; sleepers on both sides wake
+    /// to see it. Idempotent.
+    pub(crate) fn close(&self) {
+        // Relaxed: no data rides on the flag. Claims re-read it in their CAS;
+        // sleepers re-check it under their lock, which `wake_all` takes after
+        // this RMW.
+        self.cursor.fetch_or(CLOSED, Ordering::Relaxed);
+        self.consumer_sleepers.wake_all();
+        self.producer_sleepers.wake_all();
+    }
+
+    /// Whether [`Sequencer::close`] has run.
+    pub(crate) fn is_closed(&self) -> bool {
+        // Relaxed: a hint for callers; correctness decisions re-check it in
+        // an RMW or under a sleepers' lock.
+        self.cursor.load(Ordering::Relaxed) & CLOSED != 0
+    }
+
+    // ----- consumer --------------------------------------------------------
+
+    /// Scans from `next`: skips a prefix of abandoned sequences, then counts
+    /// up to `max` consecutive published ones. Returns `(first, len)`: the
+    /// events are `[first, first + len)`, and `[next, first)` were abandoned.
+    pub(crate) fn scan(&self, next: u64, max: u64) -> (u64, u64) {
+        let mut first = next;
+        let mut seq = next;
+        while seq - first < max {
+            // Acquire pairs with the Release store in `publish`: the
+            // producer's writes to this slot happen-before our reads.
+            let marker = self.marker(seq).load(Ordering::Acquire);
+            if marker == published(seq) {
+                seq += 1;
+            } else if marker == skipped(seq) && seq == first {
+                seq += 1;
+                first = seq;
+            } else {
+                break;
+            }
+        }
+        (first, seq - first)
+    }
+
+    /// Whether the marker of `next` says it can be scanned.
+    fn has_data(&self, next: u64) -> bool {
+        // Acquire pairs with the Release store in `publish` (the consumer
+        // scans again anyway; this only decides whether to keep waiting).
+        let marker = self.marker(next).load(Ordering::Acquire);
+        marker == published(next) || marker == skipped(next)
+    }
+
+    /// Whether the ring is closed and every claimed sequence is below `next`,
+    /// i.e. nothing more can ever be published.
+    pub(crate) fn is_drained(&self, next: u64) -> bool {
+        // Relaxed: once CLOSED is set the cursor never moves again, and its
+        // sequence part counts claims, not publications (those are read
+        // through the markers).
+        let cursor = self.cursor.load(Ordering::Relaxed);
+        cursor & CLOSED != 0 && cursor & SEQ_MASK == next
+    }
+
+    /// Frees every slot below `upto` for reuse, and wakes producers that sleep
+    /// waiting for room.
+    pub(crate) fn release(&self, upto: u64) {
+        // Release pairs with the Acquire load of `released` in `try_claim`:
+        // our reads of the freed slots happen-before a producer rewrites them.
+        // The swap (not a store) reads the PRODUCERS_SLEEPING flag that a CAS
+        // in `sleep_for_room` may have set, and clears it.
+        let previous = self.released.swap(upto, Ordering::Release);
+        if previous & PRODUCERS_SLEEPING != 0 {
+            self.producer_sleepers.wake_all();
+        }
+    }
+
+    /// Waits until sequence `next` is published (or abandoned), the ring is
+    /// closed and drained, or `deadline` passes.
+    pub(crate) fn wait_for_data(
+        &self,
+        next: u64,
+        deadline: Option<Instant>,
+    ) -> Result<(), WaitError> {
+        #[cfg(loom)]
+        debug_assert!(deadline.is_none(), "loom has no clock");
+        let mut attempt = 0u32;
+        let mut in_flight_polls = 0u32;
+        loop {
+            if self.has_data(next) {
+                return Ok(());
+            }
+            if self.is_drained(next) {
+                return Err(WaitError::Closed);
+            }
+            let action = self.wait.action(attempt);
+            #[cfg(not(loom))]
+            if (action != WaitAction::Spin || attempt % 64 == 0)
+                && deadline.is_some_and(|d| Instant::now() >= d)
+            {
+                return Err(WaitError::Timeout);
+            }
+            match action {
+                WaitAction::Park => {
+                    if !self.sleep_for_data(next, deadline) {
+                        poll_in_flight(&mut in_flight_polls, deadline);
+                    }
+                }
+                action => spin_or_yield(action),
+            }
+            attempt = attempt.saturating_add(1);
+        }
+    }
+
+    /// Sleeps until a producer publishes `next`, the ring closes, or the
+    /// deadline passes. Returns `false` without sleeping if a claim of `next`
+    /// is already in flight: its producer did not see a sleeper flag and will
+    /// not wake us, so the caller polls instead.
+    fn sleep_for_data(&self, next: u64, deadline: Option<Instant>) -> bool {
+        let guard = self.consumer_sleepers.lock();
+        // Relaxed: under the lock; a `close` or a claim that found our flag
+        // takes the same lock to wake us (`Sleepers::wake_all`).
+        let cursor = self.cursor.load(Ordering::Relaxed);
+        if cursor & CLOSED != 0 {
+            return true;
+        }
+        if cursor & SEQ_MASK != next {
+            return false;
+        }
+        if cursor & CONSUMER_SLEEPING == 0
+            // Relaxed: the flag carries no data. If the CAS succeeds, the next
+            // claim's CAS reads the flag (same word), and its producer wakes
+            // us after publishing; if it fails, a claim or close got in first
+            // and we re-check instead of sleeping.
+            && self
+                .cursor
+                .compare_exchange(
+                    cursor,
+                    cursor | CONSUMER_SLEEPING,
+                    Ordering::Relaxed,
+                    Ordering::Relaxed,
+                )
+                .is_err()
+        {
+            return true;
+        }
+        #[cfg(not(loom))]
+        if let Some(deadline) = deadline {
+            let timeout = deadline.saturating_duration_since(Instant::now());
+            drop(self.consumer_sleepers.sleep_timeout(guard, timeout));
+            return true;
+        }
+        let _ = deadline;
+        drop(self.consumer_sleepers.sleep(guard));
+        true
+    }
+}
+
+/// Waits a little for an in-flight claim to be published: yields first, then
+/// (outside loom) sleeps in short steps so that a producer descheduled between
+/// claim and publish does not cost the consumer a core.
+fn poll_in_flight(polls: &mut u32, deadline: Option<Instant>) {
+    *polls = polls.saturating_add(1);
+    #[cfg(not(loom))]
+    if *polls > 16 {
+        let mut step = std::time::Duration::from_micros(50);
+        if let Some(deadline) = deadline {
+            step = step.min(deadline.saturating_duration_since(Instant::now()));
+        }
+        crate::sync::sleep(step);
+        return;
+    }
+    let _ = deadline;
+    crate::sync::yield_now();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_of_different_laps_and_states_never_collide() {
+        for capacity in [1u64, 2, 64] {
+            for seq in 0..4 * capacity {
+                let later = seq + capacity;
+                assert_ne!(published(seq), published(later));
+                assert_ne!(published(seq), skipped(seq));
+                assert_ne!(skipped(seq), published(later));
+                assert_ne!(published(seq), 0);
+            }
+        }
+    }
+
+    #[test]
+    fn flag_bits_are_outside_the_sequence_bits() {
+        assert_eq!(SEQ_MASK & (CLOSED | CONSUMER_SLEEPING), 0);
+        assert_eq!(SEQ_MASK & PRODUCERS_SLEEPING, 0);
+        assert_eq!(SEQ_MASK & SKIPPED, 0);
+    }
+}
