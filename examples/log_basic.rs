@@ -30,8 +30,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     log::info!("all done");
 
-    let metrics = guard.logger().metrics();
+    let logger = guard.logger().clone();
     guard.shutdown()?; // drains and writes everything, then joins the writer
+    let metrics = logger.metrics();
     print!("{}", std::fs::read_to_string(&path)?);
     println!(
         "-- {} records written, {} dropped",
