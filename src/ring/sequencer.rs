@@ -405,15 +405,18 @@ impl Sequencer {
             if self.has_data(next) {
                 return Ok(());
             }
-            if self.is_drained(next) {
-                return Err(WaitError::Closed);
-            }
             let action = self.wait.action(attempt);
-            #[cfg(not(loom))]
-            if (action != WaitAction::Spin || attempt % 64 == 0)
-                && deadline.is_some_and(|d| Instant::now() >= d)
-            {
-                return Err(WaitError::Timeout);
+            // While spinning, look at the cursor (a line every claim writes)
+            // and the clock only every 64th time round, so that a spinning
+            // consumer does not slow the producers it waits for.
+            if action != WaitAction::Spin || attempt % 64 == 0 {
+                if self.is_drained(next) {
+                    return Err(WaitError::Closed);
+                }
+                #[cfg(not(loom))]
+                if deadline.is_some_and(|d| Instant::now() >= d) {
+                    return Err(WaitError::Timeout);
+                }
             }
             match action {
                 WaitAction::Park => {
