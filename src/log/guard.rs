@@ -138,7 +138,7 @@ pub(crate) fn install_panic_hook(logger: Logger) {
 fn log_panic(logger: &Logger, info: &dyn fmt::Display) {
     for _ in 0..1000 {
         match logger.try_log(Level::Error, "panic", format_args!("{info}")) {
-            Err(LogError::Dropped) => std::thread::sleep(Duration::from_millis(1)),
+            Err(LogError::Dropped) => crate::sync::sleep(Duration::from_millis(1)),
             _ => return,
         }
     }

@@ -420,9 +420,9 @@ impl Logger {
                     }
                     // A full ring: the writer is busy; flush is not a hot path.
                     if attempt < 16 {
-                        std::thread::yield_now();
+                        crate::sync::yield_now();
                     } else {
-                        std::thread::sleep(Duration::from_micros(100));
+                        crate::sync::sleep(Duration::from_micros(100));
                     }
                     attempt = attempt.saturating_add(1);
                 }

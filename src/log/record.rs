@@ -200,10 +200,12 @@ mod tests {
         r.start(Kind::Log, Level::Info);
         r.push(b"tgt");
         r.end_target();
-        write!(r, "{}{}", "a", 'b').unwrap();
+        let (a, b) = ("a", 'b');
+        write!(r, "{a}{b}").unwrap();
         assert!(!r.is_spilled());
         assert_eq!((r.target(), r.message()), (&b"tgt"[..], &b"ab"[..]));
-        write!(r, "{}def{}", 'c', "gh").unwrap();
+        let (c, gh) = ('c', "gh");
+        write!(r, "{c}def{gh}").unwrap();
         assert!(r.is_spilled());
         assert_eq!(r.message(), b"abcdefgh");
         // The next lap starts inline again.
