@@ -383,6 +383,7 @@ impl LoggerBuilder {
             max_level: self.max_level,
             flush_timeout: self.flush_timeout,
             writer_thread: Default::default(),
+            reported_errors: Default::default(),
         });
         let worker = Worker::new(
             consumer,

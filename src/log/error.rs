@@ -60,7 +60,8 @@ pub enum FlushError {
     /// was abandoned by a shutdown that timed out).
     WriterGone,
     /// The records were processed, but this many sink writes, flushes or
-    /// syncs failed meanwhile, so some may be missing from the sink.
+    /// syncs failed (during the flush, or earlier and not yet reported by a
+    /// flush), so some records may be missing from the sink.
     WriteErrors(u64),
 }
 
@@ -69,7 +70,7 @@ impl fmt::Display for FlushError {
         match self {
             Self::Timeout => f.write_str("flush timed out"),
             Self::WriterGone => f.write_str("the log writer thread is gone"),
-            Self::WriteErrors(n) => write!(f, "{n} log sink operations failed during the flush"),
+            Self::WriteErrors(n) => write!(f, "{n} log sink operations failed"),
         }
     }
 }

@@ -7,7 +7,7 @@ use super::level::Level;
 use super::metrics::{Metrics, MetricsSnapshot};
 use super::policy::FullPolicy;
 use super::record::{Kind, Record};
-use crate::sync::{Arc, Ordering};
+use crate::sync::{Arc, AtomicU64, Ordering};
 use crate::{Producer, TryPublishError};
 use std::fmt;
 use std::sync::OnceLock;
@@ -26,6 +26,8 @@ pub(crate) struct Shared {
     pub(crate) flush_timeout: Duration,
     /// The writer thread, which must not wait for itself.
     pub(crate) writer_thread: OnceLock<ThreadId>,
+    /// Sink failures up to this count have been reported by a flush.
+    pub(crate) reported_errors: AtomicU64,
 }
 
 /// A handle for logging: cheap to clone, `Send + Sync`, and usable from any
@@ -383,7 +385,10 @@ impl Logger {
     /// (also at once if called from the writer thread itself, say from a
     /// [`Sink`](crate::log::Sink) that logs); [`FlushError::WriterGone`] if it
     /// exited without draining; [`FlushError::WriteErrors`] if sink operations
-    /// failed meanwhile.
+    /// failed during the flush, or before it without a flush having reported
+    /// them yet. Every failure is reported by at least the first flush to
+    /// complete after it, but a flush on another thread may be the one that
+    /// reports it: `Ok` means no unreported failure, not a per-caller proof.
     ///
     /// # Examples
     ///
@@ -403,8 +408,12 @@ impl Logger {
         let deadline = Instant::now().checked_add(timeout);
         let metrics = &self.shared.metrics;
         // Relaxed: a statistic; compared again after `wait`, whose Acquire
-        // makes the writer's increments before completion visible.
-        let errors_before = metrics.write_errors.load(Ordering::Relaxed);
+        // makes the writer's increments before completion visible. Failures
+        // not yet reported by any flush count as well (see the docs).
+        let errors_before = metrics
+            .write_errors
+            .load(Ordering::Relaxed)
+            .min(self.shared.reported_errors.load(Ordering::Relaxed));
         let ticket = self.shared.flush.ticket();
         let mut write = move |record: &mut Record| record.start(Kind::Flush(ticket), Level::Info);
         let mut attempt = 0u32;
@@ -429,8 +438,13 @@ impl Logger {
             }
         }
         self.shared.flush.wait(ticket, deadline)?;
-        let errors = metrics.write_errors.load(Ordering::Relaxed) - errors_before;
+        let errors_now = metrics.write_errors.load(Ordering::Relaxed);
+        let errors = errors_now - errors_before;
         if errors > 0 {
+            // Relaxed: bookkeeping of which failures were reported.
+            self.shared
+                .reported_errors
+                .fetch_max(errors_now, Ordering::Relaxed);
             return Err(FlushError::WriteErrors(errors));
         }
         Ok(())

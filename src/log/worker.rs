@@ -340,6 +340,7 @@ mod tests {
             max_level: Level::Trace,
             flush_timeout: Duration::from_secs(1),
             writer_thread: Default::default(),
+            reported_errors: Default::default(),
         });
         State::new(
             Box::new(NullSink),
