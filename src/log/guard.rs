@@ -125,7 +125,10 @@ impl Drop for LogGuard {
 pub(crate) fn install_panic_hook(logger: Logger) {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        if !logger.is_closed() {
+        // On the writer thread itself nobody would consume the record, and
+        // the ring closes as the panic unwinds the consumer.
+        let on_writer = logger.shared().writer_thread.get() == Some(&std::thread::current().id());
+        if !logger.is_closed() && !on_writer {
             log_panic(&logger, info);
             let _ = logger.flush();
         }
