@@ -110,6 +110,9 @@ pub enum LogBuildError {
     ZeroFlushInterval,
     /// The fsync interval of [`FsyncPolicy::Every`](crate::log::FsyncPolicy::Every) was zero.
     ZeroFsyncInterval,
+    /// The rotation settings are invalid (a zero size or period), or
+    /// rotation was asked of a custom sink.
+    Rotation(&'static str),
     /// The log file could not be opened for appending.
     Open {
         /// The path given.
@@ -142,6 +145,7 @@ impl fmt::Display for LogBuildError {
             Self::Ring(e) => write!(f, "log ring: {e}"),
             Self::ZeroFlushInterval => f.write_str("flush interval must be greater than zero"),
             Self::ZeroFsyncInterval => f.write_str("fsync interval must be greater than zero"),
+            Self::Rotation(msg) => f.write_str(msg),
             Self::Open { path, source } => {
                 write!(
                     f,

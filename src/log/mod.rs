@@ -68,10 +68,14 @@ mod format;
 mod guard;
 mod level;
 mod logger;
+mod lost;
 mod metrics;
 mod policy;
 mod record;
+mod reopen;
+mod rotation;
 mod sink;
+mod stderr_report;
 mod worker;
 
 #[cfg(feature = "log")]
@@ -86,4 +90,5 @@ pub use level::Level;
 pub use logger::Logger;
 pub use metrics::MetricsSnapshot;
 pub use policy::{FsyncPolicy, FullPolicy};
-pub use sink::{FileSink, Sink};
+pub use rotation::Rotation;
+pub use sink::{FileSink, Sink, SinkEvent};
