@@ -4,9 +4,10 @@
 //! On Unix the open file's `(dev, inode)` (from `fstat`) is compared with the
 //! path's (from `stat`); a path that no longer exists, or names another
 //! file, means "reopen". An open file with no links left (`nlink == 0`) was
-//! removed: writing to it would lose the records without an error, so the
-//! sink treats that as a write error if it cannot reopen. Elsewhere only a
-//! missing path is detected.
+//! removed: a write to it succeeds but the records are gone, so the sink
+//! checks this after every write, and rewrites the run to the reopened path
+//! (or reports a write error if it cannot reopen). Elsewhere only a missing
+//! path is detected.
 
 use std::fs::File;
 use std::io;

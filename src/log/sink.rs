@@ -127,14 +127,16 @@ pub enum SinkEvent {
 /// between two files.
 ///
 /// **Removed or moved files** (logrotate without `copytruncate`): at most
-/// every [`reopen_check`](FileSink::reopen_check) (default 1 s), and after
-/// every failed write, before a write the sink compares the open file with
+/// every [`reopen_check`](FileSink::reopen_check) (default 1 s) before a
+/// write, and after every failed write, the sink compares the open file with
 /// what the path names (device and inode on Unix); if the path is gone or
 /// names another file, it opens the path again (creating it). Records
-/// written before that went to the moved file (kept) or the removed one
-/// (gone, as the remover wished). If the path cannot be reopened and the open
-/// file has been removed, writes fail (the records are counted as lost) until
-/// it can.
+/// written before that went to the moved file, where they stay. A *removed*
+/// file is noticed at once: after every write the sink checks (one `fstat`)
+/// that the open file still has a name; if not, the run went nowhere, so the
+/// sink reopens the path and writes the run again there. If the path cannot
+/// be reopened (its directory is gone, say), writes fail (the writer thread
+/// counts the records as lost) until it can.
 ///
 /// **Failed writes.** A write that fails after writing part of a run is cut
 /// back (the file is truncated to its length before the run) so no partial
@@ -408,16 +410,26 @@ fn open_append(path: &Path) -> io::Result<File> {
 impl Sink for FileSink {
     fn write_run(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.prepare(bytes.len() as u64)?;
-        match self.append(bytes) {
-            Ok(()) => Ok(()),
-            Err(e) if self.regular => {
-                // A removed or replaced file: reopen and try once more.
-                if self.check_path()? {
-                    self.append(bytes)
-                } else {
-                    Err(e)
-                }
-            }
+        let result = self.append(bytes);
+        if !self.regular {
+            return result;
+        }
+        // A file removed before or during the write took the run with it
+        // without an error: checked after every write (one `fstat`).
+        let removed = reopen::unlinked(&self.file);
+        if result.is_ok() && !removed {
+            return result;
+        }
+        // Failed or removed: reopen the path if it names another file (or
+        // nothing), and write the run there once more.
+        if self.check_path()? {
+            return self.append(bytes);
+        }
+        match result {
+            Ok(()) => Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                "the log file was removed and its path names no file",
+            )),
             Err(e) => Err(e),
         }
     }
