@@ -84,6 +84,8 @@ pub struct LoggerBuilder {
     flush_timeout: Duration,
     shutdown_timeout: Duration,
     flush_on_panic: bool,
+    #[cfg(all(unix, feature = "signal"))]
+    flush_on_signal: bool,
     rotation: Rotation,
     reopen_check: Duration,
     error_report_interval: Duration,
@@ -156,6 +158,8 @@ impl LoggerBuilder {
             flush_timeout: Duration::from_secs(5),
             shutdown_timeout: Duration::from_secs(5),
             flush_on_panic: false,
+            #[cfg(all(unix, feature = "signal"))]
+            flush_on_signal: false,
             rotation: Rotation::never(),
             reopen_check: Duration::from_secs(1),
             error_report_interval: Duration::from_secs(10),
@@ -323,6 +327,23 @@ impl LoggerBuilder {
         self
     }
 
+    /// On SIGTERM or SIGINT, flush the logger, then let the signal terminate
+    /// the process as it would have (feature `signal`, Unix only). A thread
+    /// waits for the signals; see the design notes ("Process end") for
+    /// exactly what it does and when not to use it: it takes over both
+    /// signals for the whole process.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let builder = ringlog::log::LoggerBuilder::new("app.log").flush_on_signal(true);
+    /// ```
+    #[cfg(all(unix, feature = "signal"))]
+    pub fn flush_on_signal(mut self, enabled: bool) -> Self {
+        self.flush_on_signal = enabled;
+        self
+    }
+
     /// When to rotate the log file and how many rotated files to keep (see
     /// [`Rotation`] for the file names). Only for a logger on a file path:
     /// with [`with_sink`](LoggerBuilder::with_sink), `build` refuses it.
@@ -475,10 +496,17 @@ impl LoggerBuilder {
             .spawn(move || worker.run())
             .map_err(LogBuildError::Spawn)?;
         let logger = Logger::new(producer, shared);
+        let guard = LogGuard::new(logger.clone(), handle, self.shutdown_timeout);
+        #[cfg(all(unix, feature = "signal"))]
+        if self.flush_on_signal {
+            if let Err(e) = super::signals::install(logger.clone()) {
+                drop(guard); // shuts the fresh writer thread down
+                return Err(LogBuildError::Signal(e));
+            }
+        }
         if self.flush_on_panic {
             super::guard::install_panic_hook(logger.clone());
         }
-        let guard = LogGuard::new(logger.clone(), handle, self.shutdown_timeout);
         Ok((logger, guard))
     }
 }

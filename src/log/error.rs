@@ -122,6 +122,10 @@ pub enum LogBuildError {
     },
     /// The writer thread could not be started.
     Spawn(io::Error),
+    /// The signal handlers or the signal thread of
+    /// `LoggerBuilder::flush_on_signal` could not be set up (feature
+    /// `signal`).
+    Signal(io::Error),
 }
 
 impl fmt::Display for LogBuildError {
@@ -154,6 +158,7 @@ impl fmt::Display for LogBuildError {
                 )
             }
             Self::Spawn(e) => write!(f, "cannot start the log writer thread: {e}"),
+            Self::Signal(e) => write!(f, "cannot set up the flush on SIGTERM/SIGINT: {e}"),
         }
     }
 }
@@ -163,7 +168,7 @@ impl std::error::Error for LogBuildError {
         match self {
             Self::Ring(e) => Some(e),
             Self::Open { source, .. } => Some(source),
-            Self::Spawn(e) => Some(e),
+            Self::Spawn(e) | Self::Signal(e) => Some(e),
             _ => None,
         }
     }

@@ -74,6 +74,8 @@ mod policy;
 mod record;
 mod reopen;
 mod rotation;
+#[cfg(all(unix, feature = "signal"))]
+mod signals;
 mod sink;
 mod stderr_report;
 mod worker;
