@@ -1,9 +1,11 @@
 //! Rotation of the log file: when (size, time), and how files are named.
 //!
 //! The live file is always the path given (`app.log`). Rotating renames
-//! `app.log.{k-1}` to `app.log.{k}` for `k = keep ..= 2` (the oldest,
-//! `app.log.{keep}`, is overwritten by the rename, that is removed), then
-//! `app.log` to `app.log.1`, and opens a fresh `app.log`. So `app.log.1` is
+//! `app.log.{k-1}` to `app.log.{k}` for `k = n+1 ..= 2`, where `n` ≤ `keep`
+//! is the number of rotated files present (`app.log.1` … `app.log.{n}`,
+//! contiguous); when `n == keep` the oldest, `app.log.{keep}`, is overwritten
+//! by the rename, that is removed. Then `app.log` becomes `app.log.1` and a
+//! fresh `app.log` is opened. So `app.log.1` is
 //! always the newest rotated file and `app.log.{keep}` the oldest; reading
 //! `app.log.{keep}`, …, `app.log.1`, `app.log` gives the records in file
 //! order.
@@ -202,12 +204,23 @@ pub(crate) fn rotated_path(path: &Path, n: usize) -> PathBuf {
 
 /// Shifts the rotated files up by one and moves the live file to
 /// `app.log.1` (or removes it, with `keep` 0). The caller reopens the path.
+///
+/// Only the contiguous files `app.log.1 ..= app.log.{n}` are shifted (`n` ≤
+/// `keep`, found by probing upwards), so a rotation costs `n + 1` metadata
+/// calls and `n + 1` renames however large `keep` is; with `n == keep`, the
+/// oldest is overwritten (removed) by the rename of the one before it.
 pub(crate) fn shift(path: &Path, keep: usize) -> io::Result<()> {
     if keep == 0 {
         return std::fs::remove_file(path);
     }
-    for k in (2..=keep).rev() {
-        match std::fs::rename(rotated_path(path, k - 1), rotated_path(path, k)) {
+    let mut n = 0;
+    while n < keep && rotated_path(path, n + 1).symlink_metadata().is_ok() {
+        n += 1;
+    }
+    // `app.log.{n}` → `.{n+1}` unless it is the last kept one, then down.
+    let top = if n == keep { keep - 1 } else { n };
+    for k in (1..=top).rev() {
+        match std::fs::rename(rotated_path(path, k), rotated_path(path, k + 1)) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
             _ => {}
         }
@@ -240,6 +253,25 @@ mod tests {
             .every(Duration::from_millis(10))
             .check()
             .is_err());
+    }
+
+    #[test]
+    fn shift_keeps_at_most_keep_files_in_order() {
+        let dir = std::env::temp_dir().join(format!("ringlog-shift-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let live = dir.join("a.log");
+        let read = |n: usize| std::fs::read_to_string(rotated_path(&live, n)).ok();
+        for i in 0..5 {
+            std::fs::write(&live, format!("{i}")).unwrap();
+            shift(&live, 3).unwrap();
+        }
+        assert!(!live.exists());
+        assert_eq!(
+            [read(1), read(2), read(3), read(4)],
+            [Some("4".into()), Some("3".into()), Some("2".into()), None]
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
