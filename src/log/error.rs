@@ -59,9 +59,11 @@ pub enum FlushError {
     /// The writer thread exited without writing everything (it panicked, or
     /// was abandoned by a shutdown that timed out).
     WriterGone,
-    /// The records were processed, but this many sink writes, flushes or
-    /// syncs failed (during the flush, or earlier and not yet reported by a
-    /// flush), so some records may be missing from the sink.
+    /// The records were processed, but this many sink writes, flushes,
+    /// syncs, rotations or reopens failed (during the flush, or earlier and
+    /// not yet reported by a flush), so some records may be missing from the
+    /// sink ([`MetricsSnapshot::lost`](crate::log::MetricsSnapshot::lost)
+    /// counts those that are).
     WriteErrors(u64),
 }
 

@@ -22,6 +22,13 @@
 //!   dropping the [`LogGuard`] drains the ring and joins the writer; an
 //!   opt-in panic hook logs the panic and flushes. After shutdown, log calls
 //!   return at once (counted as dropped).
+//! - **The log file's life.** [`Rotation`] by size and time with a number of
+//!   files kept (`app.log`, `app.log.1` newest, …); a file removed or moved
+//!   away is noticed and its path reopened; failed writes never block
+//!   producers, and their records are counted as lost
+//!   ([`MetricsSnapshot::lost`]), reported on stderr (rate-limited) and in
+//!   the log once writing works again. Opt-in flush on SIGTERM/SIGINT
+//!   (feature `signal`). See the design notes, "The log file's life".
 //! - **Integrations** behind Cargo features: `log` (`Logger` implements
 //!   `log::Log`; `install_log` sets it up in one call) and `tracing` (`Logger`
 //!   implements `tracing_subscriber::fmt::MakeWriter`).

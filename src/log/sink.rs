@@ -3,9 +3,11 @@
 //! The writer thread calls [`Sink::write_run`] once per run taken from the
 //! ring, with every line of the run in one buffer, then [`Sink::flush`] at the
 //! end of the batch, and [`Sink::sync`] as the [`FsyncPolicy`] says.
-//! Errors are counted by the writer thread (and reported once on stderr);
-//! they never stop it. A sink that reopens, rotates or retries (see the
-//! design notes on write errors) implements this trait.
+//! Errors are counted by the writer thread (and reported on stderr, at most
+//! once per kind per interval); they never stop it. [`FileSink`] rotates and
+//! reopens; it tells the writer thread what it did through
+//! [`Sink::poll_event`]. Any other sink (network, syslog, …) implements the
+//! same trait.
 //!
 //! [`FsyncPolicy`]: crate::log::FsyncPolicy
 

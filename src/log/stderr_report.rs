@@ -103,7 +103,6 @@ mod tests {
         assert!(rep(&mut r, "write", &other, t0), "another kind");
         assert!(rep(&mut r, "sync", &full, t0), "another operation");
         assert!(rep(&mut r, "write", &full, t0 + Duration::from_secs(11)));
-        drop(rep);
         assert_eq!(lines.len(), 4);
         assert!(lines[3].contains("2 more such failures"), "{}", lines[3]);
     }
