@@ -16,8 +16,9 @@
 //!   show the median of the rounds, the min–max, and ratios that are medians
 //!   of per-round ratios (each from runs made seconds apart).
 //! - Every run executes in a fresh child process (this executable with
-//!   `--child`), which verifies its own result (count and per-producer order)
-//!   and exits non-zero if the check fails. Producers stop at the time limit
+//!   `--child`), which first makes an untimed warm-up run (1/8 of the events),
+//!   then the measured run; both verify their own result (count and
+//!   per-producer order), and the child exits non-zero if a check fails. Producers stop at the time limit
 //!   (the run is then marked time-limited and measured over what was
 //!   delivered); a child still running 20 s after that is killed and reported
 //!   as a hang. No run can hang the tool.
@@ -577,6 +578,12 @@ impl Group for RingGroup {
     ) -> Result<ring::Outcome, String> {
         let c = ring::Contender::from_key(contender)
             .ok_or_else(|| format!("unknown contender {contender}"))?;
+        // An untimed (but checked) warm-up run of 1/8 of the events first, so
+        // that the measured run does not pay for the fresh process: page
+        // faults, first thread spawns, cold caches and branch predictors.
+        let unit = (threads * ring::BATCH) as u64;
+        let warm_up = (args.events / 8 / unit).max(1) * unit;
+        ring::run(c, threads, warm_up, args.limit / 4)?;
         ring::run(c, threads, args.events, args.limit)
     }
 
