@@ -5,7 +5,7 @@
 //! cargo run --profile bench --example ringlog-bench -- --out docs/bench
 //! ```
 //!
-//! Options: `--out DIR` (default `out/bench`), `--rounds N` (default 7),
+//! Options: `--out DIR` (default `out/bench`), `--rounds N` (default 9),
 //! `--events N` per ring run (default 4194304), `--limit-ms N` per run
 //! (default 1000), `--group NAME` (repeatable; default: every group).
 //!
@@ -52,7 +52,7 @@ impl Args {
     fn parse(mut args: impl Iterator<Item = String>) -> Result<Self, String> {
         let mut parsed = Args {
             out: PathBuf::from("out/bench"),
-            rounds: 7,
+            rounds: 9,
             events: 1 << 22,
             limit: Duration::from_millis(1000),
             groups: Vec::new(),
