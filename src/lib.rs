@@ -75,3 +75,8 @@ pub use error::{
 };
 pub use ring::{ring, Consumer, Producer, ReadChunk, RingBuilder, MAX_CAPACITY};
 pub use wait::{BusySpin, Park, WaitAction, WaitStrategy, Yield};
+
+// The README's example runs as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
