@@ -373,7 +373,17 @@ pub fn run(
                 handles,
                 move || {
                     let mut checker = Checker::new();
-                    while consumer.consume(|e, _| checker.check(*e)).is_ok() {}
+                    let mut runs = 0u64;
+                    while consumer.consume(|e, _| checker.check(*e)).is_ok() {
+                        runs += 1;
+                    }
+                    if std::env::var_os("RINGLOG_BENCH_DIAG").is_some() {
+                        eprintln!(
+                            "diag: {} events in {runs} consumer runs ({:.1} events per run)",
+                            checker.received,
+                            checker.received as f64 / runs.max(1) as f64
+                        );
+                    }
                     checker
                 },
                 move |id, p, deadline| match publish {
