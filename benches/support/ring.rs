@@ -194,8 +194,8 @@ pub struct Outcome {
     pub delivered: u64,
     /// Events the run was asked for.
     pub requested: u64,
-    /// From the start signal until the consumer had taken the last event
-    /// (and, for `disruptor`, its thread was joined).
+    /// From the first producer's start until the consumer had taken the
+    /// last event (ringlog and channels: and seen the queue closed).
     pub elapsed: Duration,
 }
 
@@ -485,20 +485,40 @@ pub fn run(
     })
 }
 
+/// The clock of one run: from the earliest producer start (each producer
+/// reads the clock itself right after the start barrier, so a descheduled
+/// main thread cannot shorten the measured interval) to the consumer's end.
+fn elapsed(starts: &[Instant], end: Instant) -> Duration {
+    starts
+        .iter()
+        .min()
+        .map_or(Duration::ZERO, |t0| end.saturating_duration_since(*t0))
+}
+
+/// Splits joined producer results into sent counts and start times.
+fn unzip_producers(
+    results: Vec<Result<(u64, Instant), String>>,
+) -> Result<(Vec<u64>, Vec<Instant>), String> {
+    let results = results.into_iter().collect::<Result<Vec<_>, _>>()?;
+    Ok(results.into_iter().unzip())
+}
+
 /// Runs a consumer thread and one producer thread per handle, all released
-/// together; the clock runs from the release until the consumer returns.
+/// together; the clock runs from the first producer's start until the
+/// consumer has taken the last event and seen the queue closed.
 fn two_sided<H: Send>(
     handles: Vec<H>,
     consume: impl FnOnce() -> Checker + Send,
     producer_loop: impl Fn(usize, H, Instant) -> u64 + Sync,
     limit: Duration,
 ) -> Result<(Vec<u64>, Checker, Duration), String> {
-    let start = Barrier::new(handles.len() + 2);
+    let start = Barrier::new(handles.len() + 1);
     thread::scope(|s| {
         let (start, producer_loop) = (&start, &producer_loop);
         let consumer = s.spawn(move || {
             start.wait();
-            consume()
+            let checker = consume();
+            (checker, Instant::now())
         });
         let producers: Vec<_> = handles
             .into_iter()
@@ -506,33 +526,36 @@ fn two_sided<H: Send>(
             .map(|(id, handle)| {
                 s.spawn(move || {
                     start.wait();
-                    let deadline = Instant::now() + limit;
-                    producer_loop(id, handle, deadline)
+                    let t0 = Instant::now();
+                    (producer_loop(id, handle, t0 + limit), t0)
                 })
             })
             .collect();
-        start.wait();
-        let t0 = Instant::now();
-        let sent: Vec<Result<u64, String>> =
-            producers.into_iter().map(|h| join(h, "producer")).collect();
-        let checker = join(consumer, "consumer");
-        let elapsed = t0.elapsed();
-        let sent = sent.into_iter().collect::<Result<Vec<_>, _>>()?;
-        Ok((sent, checker?, elapsed))
+        let sent: Vec<_> = producers.into_iter().map(|h| join(h, "producer")).collect();
+        let consumed = join(consumer, "consumer");
+        let (sent, starts) = unzip_producers(sent)?;
+        let (checker, end) = consumed?;
+        Ok((sent, checker, elapsed(&starts, end)))
     })
 }
 
-/// The `disruptor` consumer's state: its checker, handed out when the
-/// consumer thread ends (the state is dropped there).
+/// The `disruptor` consumer's state: its checker, and when it took the last
+/// of the `target` events; handed out when the consumer thread ends (the
+/// state is dropped there).
 struct Reporting {
     checker: Checker,
-    out: Arc<Mutex<Option<Checker>>>,
+    target: u64,
+    done_at: Option<Instant>,
+    out: Arc<Mutex<Option<(Checker, Instant)>>>,
 }
 
 impl Drop for Reporting {
     fn drop(&mut self) {
+        // A time-limited run never reaches `target`: its end is the
+        // consumer's exit (after the last producer handle is dropped).
+        let end = self.done_at.unwrap_or_else(Instant::now);
         if let Ok(mut out) = self.out.lock() {
-            *out = Some(self.checker.clone());
+            *out = Some((self.checker.clone(), end));
         }
     }
 }
@@ -547,18 +570,26 @@ fn run_disruptor<W: disruptor::wait_strategies::WaitStrategy + 'static>(
     use disruptor::Producer as _;
     let report = Arc::new(Mutex::new(None));
     let out = Arc::clone(&report);
+    let target = per_producer * producers as u64;
     let producer = disruptor::build_multi_producer(CAPACITY, || 0u64, wait)
         .handle_events_and_state_with(
-            |state: &mut Reporting, event: &u64, _seq, _end_of_batch| state.checker.check(*event),
+            |state: &mut Reporting, event: &u64, _seq, _end_of_batch| {
+                state.checker.check(*event);
+                if state.checker.received == state.target {
+                    state.done_at = Some(Instant::now());
+                }
+            },
             move || Reporting {
                 checker: Checker::new(),
+                target,
+                done_at: None,
                 out,
             },
         )
         .build();
     let handles: Vec<_> = (0..producers).map(|_| producer.clone()).collect();
-    let start = Barrier::new(producers + 1);
-    let (sent, elapsed) = thread::scope(|s| {
+    let start = Barrier::new(producers);
+    let sent = thread::scope(|s| {
         let start = &start;
         let threads: Vec<_> = handles
             .into_iter()
@@ -566,8 +597,9 @@ fn run_disruptor<W: disruptor::wait_strategies::WaitStrategy + 'static>(
             .map(|(id, mut p)| {
                 s.spawn(move || {
                     start.wait();
-                    let deadline = Instant::now() + limit;
-                    match publish {
+                    let t0 = Instant::now();
+                    let deadline = t0 + limit;
+                    let sent = match publish {
                         Publish::Single => produce(id, per_producer, 1, deadline, |v| {
                             p.publish(|slot| *slot = v);
                             true
@@ -580,25 +612,23 @@ fn run_disruptor<W: disruptor::wait_strategies::WaitStrategy + 'static>(
                             });
                             true
                         }),
-                    }
+                    };
+                    (sent, t0)
                 })
             })
             .collect();
-        start.wait();
-        let t0 = Instant::now();
-        let sent: Vec<Result<u64, String>> =
-            threads.into_iter().map(|h| join(h, "producer")).collect();
+        let sent: Vec<_> = threads.into_iter().map(|h| join(h, "producer")).collect();
         // Dropping the last producer drains the ring and joins the consumer.
         drop(producer);
-        (sent, t0.elapsed())
+        sent
     });
-    let sent = sent.into_iter().collect::<Result<Vec<_>, _>>()?;
-    let checker = report
+    let (sent, starts) = unzip_producers(sent)?;
+    let (checker, end) = report
         .lock()
         .map_err(|_| "disruptor consumer state poisoned".to_string())?
         .take()
         .ok_or("the disruptor consumer thread reported nothing")?;
-    Ok((sent, checker, elapsed))
+    Ok((sent, checker, elapsed(&starts, end)))
 }
 
 /// Proves that the [`Checker`] rejects what it must (a lost, a duplicated and
