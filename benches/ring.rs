@@ -72,6 +72,7 @@ fn guarded_run(contender: Contender, producers: usize) -> Outcome {
 }
 
 fn ring(c: &mut Criterion) {
+    support::checker_self_test();
     for producers in PRODUCER_COUNTS {
         let name = if producers > 2 {
             format!("ring/{producers} producers (more threads than cores)")
