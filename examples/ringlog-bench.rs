@@ -30,10 +30,17 @@
 #[allow(dead_code)] // shared with the criterion bench
 mod ring;
 
+#[path = "../benches/support/log.rs"]
+#[allow(dead_code)] // shared with the criterion bench
+mod logbench;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::{Command, ExitCode, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// Time a child gets beyond its own time limit before it is killed.
@@ -45,6 +52,8 @@ struct Args {
     rounds: usize,
     events: u64,
     limit: Duration,
+    /// Lines per logging throughput run (all threads together).
+    log_records: u64,
     groups: Vec<String>,
 }
 
@@ -55,6 +64,7 @@ impl Args {
             rounds: 9,
             events: 1 << 22,
             limit: Duration::from_millis(1000),
+            log_records: 1 << 20,
             groups: Vec::new(),
         };
         while let Some(arg) = args.next() {
@@ -64,6 +74,7 @@ impl Args {
                 "--rounds" => parsed.rounds = parse_num(&value()?)?,
                 "--events" => parsed.events = parse_num(&value()?)?,
                 "--limit-ms" => parsed.limit = Duration::from_millis(parse_num(&value()?)?),
+                "--log-records" => parsed.log_records = parse_num(&value()?)?,
                 "--group" => parsed.groups.push(value()?),
                 "-h" | "--help" => return Err(String::new()),
                 other => return Err(format!("unknown argument {other:?}")),
@@ -109,20 +120,52 @@ struct Sample {
     delivered: u64,
     requested: u64,
     elapsed: Duration,
+    /// Further numbers the run reported (`EXTRA <key> <value>` lines).
+    extra: Vec<(String, f64)>,
 }
 
-/// A group of benchmarks: the ring today; the logging backend later.
+impl Sample {
+    fn extra(&self, key: &str) -> Option<f64> {
+        self.extra.iter().find(|e| e.0 == key).map(|e| e.1)
+    }
+}
+
+/// What a child run reports.
+#[derive(Clone, Debug)]
+struct ChildResult {
+    delivered: u64,
+    requested: u64,
+    elapsed: Duration,
+    extra: Vec<(&'static str, f64)>,
+}
+
+impl From<ring::Outcome> for ChildResult {
+    fn from(o: ring::Outcome) -> Self {
+        ChildResult {
+            delivered: o.delivered,
+            requested: o.requested,
+            elapsed: o.elapsed,
+            extra: Vec::new(),
+        }
+    }
+}
+
+/// A group of benchmarks: the ring, and the logging backend.
 trait Group {
     fn name(&self) -> &'static str;
     fn cases(&self) -> Vec<Case>;
+    /// The load of one run, for the report.
+    fn load(&self, args: &Args) -> String;
+    /// The events (or lines) a run of `case` is asked for.
+    fn events(&self, case: &Case, args: &Args) -> u64;
     /// In the child: run one case and return `(delivered, requested,
-    /// elapsed)`, or the reason the check failed.
+    /// elapsed)` and any further numbers, or the reason the check failed.
     fn run_child(
         &self,
         contender: &str,
         threads: usize,
         args: &Args,
-    ) -> Result<ring::Outcome, String>;
+    ) -> Result<ChildResult, String>;
     /// Markdown for the results (and plots written into `args.out`).
     fn report(&self, results: &Results, args: &Args) -> std::io::Result<String>;
     /// Whether a killed run of this contender is a defect of ours.
@@ -133,7 +176,7 @@ trait Group {
 type Results = HashMap<(String, usize), Vec<Sample>>;
 
 fn groups() -> Vec<Box<dyn Group>> {
-    vec![Box::new(RingGroup)]
+    vec![Box::new(RingGroup), Box::new(LogGroup)]
 }
 
 fn main() -> ExitCode {
@@ -155,6 +198,7 @@ fn main() -> ExitCode {
         }
     };
     ring::checker_self_test();
+    logbench::checker_self_test();
     if let Err(e) = std::fs::create_dir_all(&args.out) {
         eprintln!("error: cannot create {}: {e}", args.out.display());
         return ExitCode::from(2);
@@ -200,6 +244,7 @@ fn child(argv: Vec<String>) -> ExitCode {
         rounds: 1,
         events,
         limit: Duration::from_millis(limit_ms),
+        log_records: events,
         groups: Vec::new(),
     };
     let Some(group) = groups().into_iter().find(|g| g.name() == group) else {
@@ -214,6 +259,9 @@ fn child(argv: Vec<String>) -> ExitCode {
                 o.requested,
                 o.elapsed.as_nanos()
             );
+            for (key, value) in o.extra {
+                println!("EXTRA {key} {value}");
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -232,6 +280,7 @@ fn run_case(group: &dyn Group, case: &Case, round: usize, args: &Args) -> Sample
         delivered: 0,
         requested: 0,
         elapsed: Duration::ZERO,
+        extra: Vec::new(),
     };
     let exe = match std::env::current_exe() {
         Ok(exe) => exe,
@@ -245,7 +294,7 @@ fn run_case(group: &dyn Group, case: &Case, round: usize, args: &Args) -> Sample
         .arg(group.name())
         .arg(&case.contender)
         .arg(case.threads.to_string())
-        .arg(args.events.to_string())
+        .arg(group.events(case, args).to_string())
         .arg(args.limit.as_millis().to_string())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -296,6 +345,13 @@ fn run_case(group: &dyn Group, case: &Case, round: usize, args: &Args) -> Sample
             if delivered < requested {
                 sample.status = Status::TimeLimited;
             }
+            sample.extra = stdout
+                .lines()
+                .filter_map(|line| {
+                    let mut words = line.strip_prefix("EXTRA ")?.split(' ');
+                    Some((words.next()?.to_string(), words.next()?.parse().ok()?))
+                })
+                .collect();
         }
         _ => {
             sample.status = Status::Failed(format!(
@@ -368,11 +424,11 @@ fn run_group(group: &dyn Group, args: &Args) -> std::io::Result<bool> {
     writeln!(md, "{}", machine(&load_before, &load_after)).unwrap();
     writeln!(
         md,
-        "Command: `{}`  \nRounds: {}, {} events per run, producers stop after {:?} \
+        "Command: `{}`  \nRounds: {}, {}, threads stop after {:?} \
          (time-limited runs are marked), every run in its own process, wall time {:.0} s.\n",
         command_line(),
         args.rounds,
-        args.events,
+        group.load(args),
         args.limit,
         started.elapsed().as_secs_f64()
     )
@@ -570,12 +626,20 @@ impl Group for RingGroup {
             .collect()
     }
 
+    fn load(&self, args: &Args) -> String {
+        format!("{} events per run", args.events)
+    }
+
+    fn events(&self, _: &Case, args: &Args) -> u64 {
+        args.events
+    }
+
     fn run_child(
         &self,
         contender: &str,
         threads: usize,
         args: &Args,
-    ) -> Result<ring::Outcome, String> {
+    ) -> Result<ChildResult, String> {
         let c = ring::Contender::from_key(contender)
             .ok_or_else(|| format!("unknown contender {contender}"))?;
         // An untimed (but checked) warm-up run of 1/8 of the events first, so
@@ -584,7 +648,7 @@ impl Group for RingGroup {
         let unit = (threads * ring::BATCH) as u64;
         let warm_up = (args.events / 8 / unit).max(1) * unit;
         ring::run(c, threads, warm_up, args.limit / 4)?;
-        ring::run(c, threads, args.events, args.limit)
+        ring::run(c, threads, args.events, args.limit).map(ChildResult::from)
     }
 
     fn is_ours(&self, contender: &str) -> bool {
@@ -765,7 +829,7 @@ impl Group for RingGroup {
                     ours: c.is_ringlog(),
                     points: ps
                         .iter()
-                        .map(|&p| (p, summary(Self::samples(results, c, p))))
+                        .map(|&p| (p.to_string(), summary(Self::samples(results, c, p))))
                         .collect(),
                 })
                 .collect();
@@ -773,6 +837,7 @@ impl Group for RingGroup {
                 &format!("ring throughput: {title}"),
                 "producers (2 cores: 4 = more threads than cores)",
                 "million events / s (median; bars: min–max)",
+                1e6,
                 &series,
             );
             std::fs::write(args.out.join(file), svg)?;
@@ -782,17 +847,542 @@ impl Group for RingGroup {
     }
 }
 
+// ----- counting allocator (allocations per logged line) -----------------------
+
+/// Counts heap allocations (alloc, alloc_zeroed, realloc) of every thread
+/// while [`COUNTING`] is on, in per-thread shards so that counting does not
+/// make the threads contend.
+struct CountingAlloc;
+
+static COUNTING: AtomicBool = AtomicBool::new(false);
+const SHARDS: usize = 16;
+
+#[repr(align(128))]
+struct Shard(AtomicU64);
+
+#[allow(clippy::declare_interior_mutable_const)] // only used to fill the array
+const ZERO_SHARD: Shard = Shard(AtomicU64::new(0));
+static ALLOCATIONS: [Shard; SHARDS] = [ZERO_SHARD; SHARDS];
+static NEXT_SHARD: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    static MY_SHARD: Cell<usize> = const { Cell::new(usize::MAX) };
+}
+
+fn note_allocation() {
+    // Relaxed everywhere: the counts are read after the counted threads
+    // have been joined (or have handed their last line over through the
+    // logger's own synchronisation).
+    if !COUNTING.load(Ordering::Relaxed) {
+        return;
+    }
+    let shard = MY_SHARD
+        .try_with(|s| {
+            if s.get() == usize::MAX {
+                s.set(NEXT_SHARD.fetch_add(1, Ordering::Relaxed) % SHARDS);
+            }
+            s.get()
+        })
+        .unwrap_or(0);
+    ALLOCATIONS[shard].0.fetch_add(1, Ordering::Relaxed);
+}
+
+fn allocations() -> u64 {
+    ALLOCATIONS
+        .iter()
+        .map(|s| s.0.load(Ordering::Relaxed))
+        .sum()
+}
+
+// SAFETY: every method forwards to `System` with the caller's arguments,
+// which upholds `GlobalAlloc`'s contract; the counting touches only atomics
+// and a const-initialised thread-local `Cell` (no allocation, no memory the
+// allocator hands out).
+unsafe impl GlobalAlloc for CountingAlloc {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        note_allocation();
+        // SAFETY: forwarded with the caller's layout.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        note_allocation();
+        // SAFETY: forwarded with the caller's layout.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        note_allocation();
+        // SAFETY: forwarded with the caller's pointer, layout and size.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded with the caller's pointer and layout.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: CountingAlloc = CountingAlloc;
+
+const COUNT_ALLOCATIONS: logbench::Hooks = logbench::Hooks {
+    start: || COUNTING.store(true, Ordering::Relaxed),
+    stop: || COUNTING.store(false, Ordering::Relaxed),
+};
+
+// ----- the logging group -----------------------------------------------------
+
+/// Lines per thread in a latency run.
+const LATENCY_PER_THREAD: u64 = 16384;
+/// Logging runs get this many times `--limit-ms`.
+const LOG_LIMIT_FACTOR: u32 = 3;
+
+struct LogGroup;
+
+/// A latency case's contender key.
+fn lat_key(c: logbench::Contender) -> String {
+    format!("lat-{}", c.key())
+}
+
+const LAT_CONTENDERS: [logbench::Contender; 2] = [
+    logbench::Contender::Ringlog,
+    logbench::Contender::TracingAppender,
+];
+
+/// Percentiles of the latency runs: (extra key, label, quantile).
+const PERCENTILES: [(&str, &str, f64); 4] = [
+    ("p50", "p50", 0.5),
+    ("p99", "p99", 0.99),
+    ("p999", "p99.9", 0.999),
+    ("max", "max", 1.0),
+];
+
+fn threads_label(t: usize) -> String {
+    match t {
+        1 => "1 thread".into(),
+        t if t > 2 => format!("{t} threads (more than cores)"),
+        t => format!("{t} threads"),
+    }
+}
+
+fn samples_of<'a>(results: &'a Results, key: &str, t: usize) -> &'a [Sample] {
+    results
+        .get(&(key.to_string(), t))
+        .map_or(&[], Vec::as_slice)
+}
+
+/// Median, min and max of `f` over the samples that have it.
+fn summary_by(samples: &[Sample], f: impl Fn(&Sample) -> Option<f64>) -> Option<Summary> {
+    let mut v: Vec<f64> = samples.iter().filter_map(f).collect();
+    let min = v.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = v.iter().copied().fold(0.0, f64::max);
+    median(&mut v).map(|m| (m, min, max))
+}
+
+/// The median over rounds of `f(a) / f(b)`, pairing runs of the same round.
+fn paired_ratio_by(a: &[Sample], b: &[Sample], f: impl Fn(&Sample) -> Option<f64>) -> Option<f64> {
+    let mut ratios: Vec<f64> = a
+        .iter()
+        .filter_map(|x| {
+            let y = b.iter().find(|y| y.round == x.round)?;
+            Some(f(x)? / f(y)?)
+        })
+        .collect();
+    median(&mut ratios)
+}
+
+impl Group for LogGroup {
+    fn name(&self) -> &'static str {
+        "log"
+    }
+
+    fn load(&self, args: &Args) -> String {
+        format!(
+            "{} lines per throughput run (all threads together), {} lines per thread per \
+             latency run",
+            args.log_records, LATENCY_PER_THREAD
+        )
+    }
+
+    fn cases(&self) -> Vec<Case> {
+        let mut cases = Vec::new();
+        for t in logbench::THREAD_COUNTS {
+            for c in logbench::Contender::ALL {
+                cases.push(Case {
+                    contender: c.key().to_string(),
+                    threads: t,
+                });
+            }
+            for c in LAT_CONTENDERS {
+                cases.push(Case {
+                    contender: lat_key(c),
+                    threads: t,
+                });
+            }
+        }
+        cases
+    }
+
+    fn events(&self, case: &Case, args: &Args) -> u64 {
+        if case.contender.starts_with("lat-") {
+            LATENCY_PER_THREAD * case.threads as u64
+        } else {
+            args.log_records
+        }
+    }
+
+    fn run_child(
+        &self,
+        contender: &str,
+        threads: usize,
+        args: &Args,
+    ) -> Result<ChildResult, String> {
+        let (latency, key) = match contender.strip_prefix("lat-") {
+            Some(key) => (true, key),
+            None => (false, contender),
+        };
+        let c = logbench::Contender::from_key(key)
+            .ok_or_else(|| format!("unknown contender {contender}"))?;
+        let limit = args.limit * LOG_LIMIT_FACTOR;
+        // An untimed but checked warm-up run of 1/8 of the lines first (page
+        // faults, thread spawns, cold caches, the file system's first
+        // allocations).
+        let warm_up = (args.log_records / 8).max(threads as u64 * 64);
+        logbench::run(
+            c,
+            threads,
+            warm_up,
+            limit / 4,
+            latency,
+            logbench::Hooks::NONE,
+        )?;
+        let before = allocations();
+        let o = logbench::run(
+            c,
+            threads,
+            args.log_records,
+            limit,
+            latency,
+            COUNT_ALLOCATIONS,
+        )?;
+        let allocs = allocations() - before;
+        let mut extra = vec![
+            ("allocs_per_line", allocs as f64 / o.delivered.max(1) as f64),
+            ("bytes_per_line", o.bytes as f64 / o.delivered.max(1) as f64),
+        ];
+        if let Some(h) = &o.latency {
+            for (key, _, q) in PERCENTILES {
+                let v = if q >= 1.0 {
+                    h.max()
+                } else {
+                    h.value_at_quantile(q)
+                };
+                extra.push((key, v as f64));
+            }
+        }
+        Ok(ChildResult {
+            delivered: o.delivered,
+            requested: o.requested,
+            elapsed: o.elapsed,
+            extra,
+        })
+    }
+
+    fn is_ours(&self, contender: &str) -> bool {
+        contender.trim_start_matches("lat-") == logbench::Contender::Ringlog.key()
+    }
+
+    fn report(&self, results: &Results, args: &Args) -> std::io::Result<String> {
+        use logbench::Contender as C;
+        let ts = logbench::THREAD_COUNTS;
+        let mut md = String::new();
+        let bytes = summary_by(samples_of(results, C::Ringlog.key(), 1), |s| {
+            s.extra("bytes_per_line")
+        });
+        writeln!(
+            md,
+            "Lines of {} bytes on average, into a fresh file in {} (local disk). ringlog: \
+             `Logger::log` directly (not the `log` adapter), default settings (8192 slots of \
+             256 B, Park), Block policy; tracing-appender 0.2: `NonBlockingBuilder::default()\
+             .lossy(false)` over a `BufWriter` of {} KiB; the Mutex peer and the limit: \
+             `BufWriter` of {} KiB. Logging runs stop after {:?}.\n",
+            bytes.map_or("?".into(), |b| format!("{:.0}", b.0)),
+            std::env::temp_dir().display(),
+            logbench::BUF_SIZE / 1024,
+            logbench::BUF_SIZE / 1024,
+            args.limit * LOG_LIMIT_FACTOR
+        )
+        .unwrap();
+
+        md.push_str(
+            "### Logging throughput, million lines per second: median (min–max)\n\n\
+             From the start barrier until the last line is in the file. The limit is one \
+             thread writing all the lines (those of every thread), so it does not depend \
+             on the thread count. † = time-limited runs.\n\n| contender |",
+        );
+        for t in ts {
+            write!(md, " {} |", threads_label(t)).unwrap();
+        }
+        md.push_str("\n|---|");
+        md.push_str(&"---:|".repeat(ts.len()));
+        md.push('\n');
+        for c in C::ALL {
+            let name = if c.is_ringlog() {
+                format!("**{}**", c.label())
+            } else {
+                c.label().to_string()
+            };
+            write!(md, "| {name} |").unwrap();
+            for t in ts {
+                let samples = samples_of(results, c.key(), t);
+                match summary(samples) {
+                    Some((m, lo, hi)) => write!(
+                        md,
+                        " {:.2} ({:.2}–{:.2}){} |",
+                        m / 1e6,
+                        lo / 1e6,
+                        hi / 1e6,
+                        marks(samples)
+                    ),
+                    None => write!(md, " –{} |", marks(samples)),
+                }
+                .unwrap();
+            }
+            md.push('\n');
+        }
+
+        md.push_str(
+            "\n### ringlog ÷ each peer, throughput (median of per-round ratios)\n\n| threads |",
+        );
+        let peers = [C::Limit, C::TracingAppender, C::MutexBufWriter];
+        for p in peers {
+            write!(md, " ÷ {} |", p.label()).unwrap();
+        }
+        md.push_str("\n|---|");
+        md.push_str(&"---:|".repeat(peers.len()));
+        md.push('\n');
+        let ratio = |peer: C, t: usize| {
+            paired_ratio(
+                samples_of(results, C::Ringlog.key(), t),
+                samples_of(results, peer.key(), t),
+            )
+        };
+        for t in ts {
+            write!(md, "| {} |", threads_label(t)).unwrap();
+            for p in peers {
+                write!(md, " {} |", fmt_ratio(ratio(p, t))).unwrap();
+            }
+            md.push('\n');
+        }
+
+        md.push_str(
+            "\n### Heap allocations per line (median over rounds)\n\nCounted by a global \
+             allocator in the bench tool over the measured run: every thread of the \
+             process (logging threads and writer threads), from the start barrier until \
+             the last line is in the file; divided by the lines.\n\n| contender |",
+        );
+        for t in ts {
+            write!(md, " {} |", threads_label(t)).unwrap();
+        }
+        md.push_str("\n|---|");
+        md.push_str(&"---:|".repeat(ts.len()));
+        md.push('\n');
+        for c in C::ALL {
+            write!(md, "| {} |", c.label()).unwrap();
+            for t in ts {
+                match summary_by(samples_of(results, c.key(), t), |s| {
+                    s.extra("allocs_per_line")
+                }) {
+                    Some((m, lo, hi)) => write!(md, " {m:.4} ({lo:.4}–{hi:.4}) |"),
+                    None => write!(md, " – |"),
+                }
+                .unwrap();
+            }
+            md.push('\n');
+        }
+
+        writeln!(
+            md,
+            "\n### Log-call latency, ns (median over rounds of each run's percentile; min–max)\n\n\
+             Paced load: each thread logs bursts of {} lines, {:?} apart ({} lines per thread \
+             per run); each call timed with `Instant::now()` around it (the two clock reads \
+             are included). tracing-appender ÷ ringlog = median of per-round ratios.\n",
+            logbench::BURST,
+            logbench::PAUSE,
+            LATENCY_PER_THREAD
+        )
+        .unwrap();
+        md.push_str("| contender | threads |");
+        for (_, label, _) in PERCENTILES {
+            write!(md, " {label} |").unwrap();
+        }
+        md.push_str("\n|---|---|");
+        md.push_str(&"---:|".repeat(PERCENTILES.len()));
+        md.push('\n');
+        for t in ts {
+            for c in LAT_CONTENDERS {
+                let samples = samples_of(results, &lat_key(c), t);
+                write!(md, "| {} | {} |", c.label(), t).unwrap();
+                for (key, _, _) in PERCENTILES {
+                    match summary_by(samples, |s| s.extra(key)) {
+                        Some((m, lo, hi)) => write!(md, " {m:.0} ({lo:.0}–{hi:.0}) |"),
+                        None => write!(md, " –{} |", marks(samples)),
+                    }
+                    .unwrap();
+                }
+                md.push('\n');
+            }
+            write!(md, "| *tracing-appender ÷ ringlog* | {t} |").unwrap();
+            for (key, _, _) in PERCENTILES {
+                let r = paired_ratio_by(
+                    samples_of(results, &lat_key(C::TracingAppender), t),
+                    samples_of(results, &lat_key(C::Ringlog), t),
+                    |s| s.extra(key),
+                );
+                write!(md, " {} |", fmt_ratio(r)).unwrap();
+            }
+            md.push('\n');
+        }
+
+        // Targets.
+        md.push_str(
+            "\n### Targets (issue 5, logging)\n\n| target | measured | met? |\n|---|---|---|\n",
+        );
+        let verdict = |r: Option<f64>, goal: f64| match r {
+            Some(r) if r >= goal => "yes",
+            Some(_) => "**no**",
+            None => "n/a",
+        };
+        for t in [1, 2] {
+            let r = ratio(C::Limit, t);
+            writeln!(
+                md,
+                "| ≥ 1.0× the one-thread limit, {} | ringlog ÷ limit = {} | {} |",
+                threads_label(t),
+                fmt_ratio(r),
+                verdict(r, 1.0)
+            )
+            .unwrap();
+        }
+        for t in ts {
+            let r = ratio(C::TracingAppender, t);
+            writeln!(
+                md,
+                "| ≥ 4× tracing-appender lossless, {} | {} | {} |",
+                threads_label(t),
+                fmt_ratio(r),
+                verdict(r, 4.0)
+            )
+            .unwrap();
+        }
+        let r = ratio(C::MutexBufWriter, 2);
+        writeln!(
+            md,
+            "| ≥ 1.5× Mutex<BufWriter>, 2 threads | {} | {} |",
+            fmt_ratio(r),
+            verdict(r, 1.5)
+        )
+        .unwrap();
+        for t in ts {
+            let r = paired_ratio_by(
+                samples_of(results, &lat_key(C::TracingAppender), t),
+                samples_of(results, &lat_key(C::Ringlog), t),
+                |s| s.extra("p99"),
+            );
+            writeln!(
+                md,
+                "| log-call p99 ≤ 1/5 of tracing-appender's, {} | tracing-appender p99 ÷ \
+                 ringlog p99 = {} (target ≥ 5×) | {} |",
+                threads_label(t),
+                fmt_ratio(r),
+                verdict(r, 5.0)
+            )
+            .unwrap();
+        }
+        let worst = ts
+            .iter()
+            .flat_map(|&t| samples_of(results, C::Ringlog.key(), t))
+            .filter_map(|s| s.extra("allocs_per_line"))
+            .fold(None, |a: Option<f64>, v| Some(a.map_or(v, |a| a.max(v))));
+        writeln!(
+            md,
+            "| 0 heap allocations per record (ringlog) | worst measured run: {} allocations \
+             per line, whole process (see also `tests/log_alloc.rs`) | {} |",
+            worst.map_or("n/a".into(), |w| format!("{w:.6}")),
+            match worst {
+                Some(w) if w < 0.001 => "yes",
+                Some(_) => "**no**",
+                None => "n/a",
+            }
+        )
+        .unwrap();
+
+        // Plots.
+        md.push('\n');
+        let series: Vec<Series> = C::ALL
+            .into_iter()
+            .map(|c| Series {
+                label: c.label().to_string(),
+                ours: c.is_ringlog(),
+                points: ts
+                    .iter()
+                    .map(|&t| (t.to_string(), summary(samples_of(results, c.key(), t))))
+                    .collect(),
+            })
+            .collect();
+        let svg = line_chart(
+            "logging throughput: ~110-byte lines into a file",
+            "logging threads (2 cores: 4 = more threads than cores)",
+            "million lines / s (median; bars: min–max)",
+            1e6,
+            &series,
+        );
+        std::fs::write(args.out.join("log-throughput.svg"), svg)?;
+        md.push_str("![logging throughput](log-throughput.svg)\n\n");
+        let series: Vec<Series> = ts
+            .iter()
+            .flat_map(|&t| {
+                LAT_CONTENDERS.into_iter().map(move |c| Series {
+                    label: format!("{}, {t} thr", c.key()),
+                    ours: c.is_ringlog(),
+                    points: PERCENTILES[..3]
+                        .iter()
+                        .map(|&(key, label, _)| {
+                            (
+                                label.to_string(),
+                                summary_by(samples_of(results, &lat_key(c), t), |s| s.extra(key)),
+                            )
+                        })
+                        .collect(),
+                })
+            })
+            .collect();
+        let svg = line_chart(
+            "log-call latency (paced bursts)",
+            "percentile",
+            "µs (median over rounds; bars: min–max)",
+            1e3,
+            &series,
+        );
+        std::fs::write(args.out.join("log-latency.svg"), svg)?;
+        md.push_str("![log-call latency](log-latency.svg)\n\n");
+        Ok(md)
+    }
+}
+
 // ----- SVG -------------------------------------------------------------------
 
 struct Series {
     label: String,
     ours: bool,
-    /// (x, median/min/max if measured)
-    points: Vec<(usize, Option<Summary>)>,
+    /// (x label, median/min/max if measured)
+    points: Vec<(String, Option<Summary>)>,
 }
 
-/// A hand-written SVG line chart: categorical x, linear y from 0.
-fn line_chart(title: &str, x_label: &str, y_label: &str, series: &[Series]) -> String {
+/// A hand-written SVG line chart: categorical x, linear y from 0 (values
+/// divided by `scale`).
+fn line_chart(title: &str, x_label: &str, y_label: &str, scale: f64, series: &[Series]) -> String {
     const W: f64 = 900.0;
     const H: f64 = 480.0;
     const LEFT: f64 = 70.0;
@@ -803,15 +1393,15 @@ fn line_chart(title: &str, x_label: &str, y_label: &str, series: &[Series]) -> S
         "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666",
         "#1f78b4",
     ];
-    let xs: Vec<usize> = series
+    let xs: Vec<String> = series
         .first()
-        .map(|s| s.points.iter().map(|p| p.0).collect())
+        .map(|s| s.points.iter().map(|p| p.0.clone()).collect())
         .unwrap_or_default();
     let y_max = series
         .iter()
         .flat_map(|s| s.points.iter().filter_map(|p| p.1.map(|v| v.2)))
         .fold(0.0, f64::max)
-        / 1e6;
+        / scale;
     let y_top = nice_ceiling(y_max.max(1.0));
     let plot_w = W - LEFT - RIGHT;
     let plot_h = H - TOP - BOTTOM;
@@ -884,7 +1474,9 @@ fn line_chart(title: &str, x_label: &str, y_label: &str, series: &[Series]) -> S
             .iter()
             .enumerate()
             .filter_map(|(i, p)| {
-                p.1.map(|(m, lo, hi)| (x_of(i), y_of(m / 1e6), y_of(lo / 1e6), y_of(hi / 1e6)))
+                p.1.map(|(m, lo, hi)| {
+                    (x_of(i), y_of(m / scale), y_of(lo / scale), y_of(hi / scale))
+                })
             })
             .collect();
         let path: Vec<String> = points

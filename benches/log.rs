@@ -1,0 +1,137 @@
+//! Logging end to end: ~110-byte lines from 1, 2 and 4 threads into a real
+//! file in a temporary directory: ringlog (`Logger::log`, Block policy)
+//! against tracing-appender `non_blocking` in lossless mode, a
+//! `Mutex<BufWriter<File>>`, and the limit (one thread formatting and writing
+//! the same lines through one `BufWriter`). Then the latency of one log call
+//! (ringlog vs tracing-appender, paced bursts), printed as hdrhistogram
+//! percentiles.
+//!
+//! Every iteration reads its file back and checks it (every thread's lines
+//! present once, in order, counts exact) and panics if the check fails. Every
+//! iteration is bounded: threads stop after `LIMIT`; a run still unfinished
+//! `HARD_LIMIT` after that aborts the bench with a message naming the
+//! contender, rather than hanging.
+//!
+//! `cargo bench --bench log`; the bench tool (`cargo run --profile bench
+//! --example ringlog-bench -- --group log`) runs the same workloads
+//! interleaved, in child processes, and writes tables and plots.
+
+#![allow(missing_docs)] // criterion's macros generate undocumented items
+
+#[path = "support/log.rs"]
+#[allow(dead_code)] // shared with the bench tool, which uses more of it
+mod support;
+
+use criterion::{
+    criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode, Throughput,
+};
+use std::sync::mpsc;
+use std::time::Duration;
+use support::{Contender, Hooks, Outcome, THREAD_COUNTS};
+
+/// Lines per iteration (a multiple of 4 threads).
+const RECORDS: u64 = 1 << 18;
+/// Lines per latency run.
+const LATENCY_RECORDS: u64 = 1 << 15;
+/// Threads stop after this long (per iteration).
+const LIMIT: Duration = Duration::from_secs(2);
+/// Extra time before an unfinished iteration aborts the bench.
+const HARD_LIMIT: Duration = Duration::from_secs(20);
+
+/// One checked run on its own thread, with a watchdog.
+fn guarded_run(contender: Contender, threads: usize, records: u64, latency: bool) -> Outcome {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(support::run(
+            contender,
+            threads,
+            records,
+            LIMIT,
+            latency,
+            Hooks::NONE,
+        ));
+    });
+    match rx.recv_timeout(LIMIT + HARD_LIMIT) {
+        Ok(Ok(outcome)) => {
+            if outcome.time_limited() {
+                eprintln!(
+                    "\nnote: {} with {threads} threads hit the {LIMIT:?} time limit \
+                     ({} of {} lines; counted at its measured rate)",
+                    contender.label(),
+                    outcome.delivered,
+                    outcome.requested
+                );
+            }
+            outcome
+        }
+        Ok(Err(failure)) => panic!("RESULT CHECK FAILED: {}: {failure}", contender.label()),
+        Err(_) => {
+            eprintln!(
+                "\nHANG: {} with {threads} threads did not finish within {:?}; aborting",
+                contender.label(),
+                LIMIT + HARD_LIMIT
+            );
+            std::process::exit(2);
+        }
+    }
+}
+
+fn throughput(c: &mut Criterion) {
+    support::checker_self_test();
+    for threads in THREAD_COUNTS {
+        let name = if threads > 2 {
+            format!("log/{threads} threads (more threads than cores)")
+        } else {
+            format!("log/{threads} threads")
+        };
+        let mut group = c.benchmark_group(name);
+        group
+            .sampling_mode(SamplingMode::Flat)
+            .sample_size(10)
+            .warm_up_time(Duration::from_millis(500))
+            .measurement_time(Duration::from_secs(3))
+            .throughput(Throughput::Elements(RECORDS));
+        for contender in Contender::ALL {
+            group.bench_with_input(
+                BenchmarkId::from_parameter(contender.label()),
+                &threads,
+                |b, &threads| {
+                    b.iter_custom(|iters| {
+                        (0..iters)
+                            .map(|_| {
+                                guarded_run(contender, threads, RECORDS, false).scaled_elapsed()
+                            })
+                            .sum()
+                    })
+                },
+            );
+        }
+        group.finish();
+    }
+}
+
+/// Latency is not a criterion measurement: each run's histogram is printed.
+fn latency(_: &mut Criterion) {
+    println!(
+        "\nlog-call latency, ns (paced: bursts of {} calls, {:?} apart):",
+        support::BURST,
+        support::PAUSE
+    );
+    for threads in THREAD_COUNTS {
+        for contender in [Contender::Ringlog, Contender::TracingAppender] {
+            let outcome = guarded_run(contender, threads, LATENCY_RECORDS * threads as u64, true);
+            let h = outcome.latency.expect("latency run has a histogram");
+            println!(
+                "  {:<40} {threads} threads: p50 {:>6}  p99 {:>7}  p99.9 {:>8}  max {:>9}",
+                contender.label(),
+                h.value_at_quantile(0.5),
+                h.value_at_quantile(0.99),
+                h.value_at_quantile(0.999),
+                h.max()
+            );
+        }
+    }
+}
+
+criterion_group!(benches, throughput, latency);
+criterion_main!(benches);

@@ -1,0 +1,567 @@
+//! Logging workloads, shared by the criterion bench (`benches/log.rs`) and the
+//! bench tool (`examples/ringlog-bench.rs`), so both measure the same thing.
+//!
+//! One run: `threads` threads each log `records / threads` lines of about 110
+//! bytes into a fresh file in a temporary directory on the local disk; the
+//! clock runs from the start barrier until every line is in the file (written
+//! by the `write` system call; no fsync). Then the file is read back and
+//! checked: every thread's lines present exactly once, in order, and the
+//! count equal to what the threads logged. A run that fails the check is an
+//! `Err`, never a number.
+//!
+//! Every contender writes the same line, in ringlog's text format:
+//!
+//! ```text
+//! 2026-11-21T20:03:16.123456789Z INFO  [bench-0#2] bench: t=0 i=12345 user=42 action=checkout total=99.95 ok
+//! ```
+//!
+//! ringlog's producers format only the message (`t=.. i=.. payload`, through
+//! `format_args!`) into the slot and its writer thread renders the prefix
+//! (timestamp, level, thread); the other contenders do all of it on the
+//! logging thread: `SystemTime::now()`, the same cached-second timestamp
+//! rendering, and the message through the same `format_args!`.
+//!
+//! Every run is bounded: logging threads stop at `limit` (checked every
+//! [`CHECK_EVERY`] lines); such a run is *time-limited* and measured over the
+//! lines it wrote. Callers add a hard guard on top.
+
+use hdrhistogram::Histogram;
+use ringlog::log::{FullPolicy, Level, LoggerBuilder};
+use std::fmt::Write as _;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Barrier, Mutex};
+use std::thread;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// Thread counts measured (the machine has 2 cores: 4 is more threads than
+/// cores, and ringlog and tracing-appender add a writer thread).
+pub const THREAD_COUNTS: [usize; 3] = [1, 2, 4];
+/// How often (in lines) a logging thread checks the time limit.
+pub const CHECK_EVERY: u64 = 1024;
+/// The message filler: lines come to about 110 bytes.
+pub const PAYLOAD: &str = "user=42 action=checkout total=99.95 ok";
+/// The target of every line.
+pub const TARGET: &str = "bench";
+/// Buffer of the `BufWriter`s (the Mutex peer, the limit, and the file behind
+/// tracing-appender's worker).
+pub const BUF_SIZE: usize = 64 * 1024;
+/// Lines per burst in the latency runs.
+pub const BURST: u64 = 32;
+/// Pause between bursts in the latency runs.
+pub const PAUSE: Duration = Duration::from_micros(250);
+
+/// Everything measured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Contender {
+    /// ringlog's `Logger::log` (Block policy, lossless), default settings.
+    Ringlog,
+    /// tracing-appender `non_blocking`, lossless, over a `BufWriter<File>`.
+    TracingAppender,
+    /// `Mutex<BufWriter<File>>` shared by the threads.
+    MutexBufWriter,
+    /// One thread formatting and writing every line through one `BufWriter`.
+    Limit,
+}
+
+impl Contender {
+    /// Every contender, ours first.
+    pub const ALL: [Contender; 4] = [
+        Contender::Ringlog,
+        Contender::TracingAppender,
+        Contender::MutexBufWriter,
+        Contender::Limit,
+    ];
+
+    /// A short name for command lines and CSV.
+    pub fn key(self) -> &'static str {
+        match self {
+            Contender::Ringlog => "ringlog",
+            Contender::TracingAppender => "tracing-appender",
+            Contender::MutexBufWriter => "mutex-bufwriter",
+            Contender::Limit => "limit",
+        }
+    }
+
+    /// A name for tables and plots.
+    pub fn label(self) -> &'static str {
+        match self {
+            Contender::Ringlog => "ringlog (Logger::log, Block)",
+            Contender::TracingAppender => "tracing-appender non_blocking lossless",
+            Contender::MutexBufWriter => "Mutex<BufWriter<File>>",
+            Contender::Limit => "limit: 1 thread, 1 BufWriter",
+        }
+    }
+
+    /// The contender with this key.
+    pub fn from_key(key: &str) -> Option<Contender> {
+        Self::ALL.into_iter().find(|c| c.key() == key)
+    }
+
+    /// Whether this is our crate.
+    pub fn is_ringlog(self) -> bool {
+        self == Contender::Ringlog
+    }
+}
+
+/// Called around the measured part of a run (the bench tool counts heap
+/// allocations between them).
+#[derive(Clone, Copy, Debug)]
+pub struct Hooks {
+    /// Right before the start barrier is released.
+    pub start: fn(),
+    /// Right after the last line is in the file, before the check.
+    pub stop: fn(),
+}
+
+impl Hooks {
+    /// No hooks.
+    pub const NONE: Hooks = Hooks {
+        start: || {},
+        stop: || {},
+    };
+}
+
+/// What a checked run measured.
+#[derive(Debug)]
+pub struct Outcome {
+    /// Lines found in the file (= lines logged, or the check failed).
+    pub delivered: u64,
+    /// Lines asked for.
+    pub requested: u64,
+    /// Start barrier to the last line in the file.
+    pub elapsed: Duration,
+    /// Size of the file.
+    pub bytes: u64,
+    /// Latency of each log call (latency runs only), in ns.
+    pub latency: Option<Histogram<u64>>,
+}
+
+impl Outcome {
+    /// Whether the threads stopped at the time limit.
+    pub fn time_limited(&self) -> bool {
+        self.delivered < self.requested
+    }
+
+    /// The time the full run would have taken at the measured rate.
+    pub fn scaled_elapsed(&self) -> Duration {
+        if self.delivered == 0 {
+            return self.elapsed;
+        }
+        self.elapsed
+            .mul_f64(self.requested as f64 / self.delivered as f64)
+    }
+}
+
+/// A fresh temporary directory on the local disk (next to the target
+/// directory's temp, under `std::env::temp_dir()`), removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> Result<Self, String> {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static N: AtomicU64 = AtomicU64::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "ringlog-logbench-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&dir).map_err(|e| format!("mkdir {}: {e}", dir.display()))?;
+        Ok(TempDir(dir))
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Renders the prefix of a line as ringlog's writer does (cached second).
+pub struct LineFormatter {
+    cached_second: u64,
+    prefix: [u8; 20],
+    /// `[bench-<t>#<t + 2>] ` (ringlog numbers threads from 1, main first).
+    thread: String,
+}
+
+impl LineFormatter {
+    /// A formatter for logging thread `t`.
+    pub fn new(t: usize) -> Self {
+        Self {
+            cached_second: u64::MAX,
+            prefix: [0; 20],
+            thread: format!("[bench-{t}#{}] ", t + 2),
+        }
+    }
+
+    /// Appends a whole line (timestamp now) for record `i` of thread `t`.
+    pub fn line(&mut self, t: usize, i: u64, out: &mut Vec<u8>) {
+        let ns = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
+        let second = ns / 1_000_000_000;
+        if second != self.cached_second {
+            self.cached_second = second;
+            self.prefix = date_time_prefix(second);
+        }
+        out.extend_from_slice(&self.prefix);
+        push_padded(ns % 1_000_000_000, 9, out);
+        out.extend_from_slice(b"Z INFO  ");
+        out.extend_from_slice(self.thread.as_bytes());
+        out.extend_from_slice(TARGET.as_bytes());
+        out.extend_from_slice(b": ");
+        let _ = std::io::Write::write_fmt(out, format_args!("t={t} i={i} {PAYLOAD}"));
+        out.push(b'\n');
+    }
+}
+
+fn date_time_prefix(second: u64) -> [u8; 20] {
+    let days = second / 86_400;
+    let rem = second % 86_400;
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u64::from(month <= 2);
+    let mut s = String::with_capacity(20);
+    write!(
+        s,
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.",
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60
+    )
+    .unwrap();
+    let mut prefix = [b'0'; 20];
+    let n = s.len().min(20);
+    prefix[..n].copy_from_slice(&s.as_bytes()[..n]);
+    prefix
+}
+
+fn push_padded(n: u64, width: usize, out: &mut Vec<u8>) {
+    let mut digits = [b'0'; 20];
+    let mut i = digits.len();
+    let mut n = n;
+    while n > 0 {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    let start = i.min(digits.len() - width);
+    out.extend_from_slice(&digits[start..]);
+}
+
+/// The per-thread loop: logs up to `per_thread` lines with `log(i)`, stopping
+/// at `deadline`; returns the lines logged. With `latency`, records each
+/// call's duration and paces the calls in bursts of [`BURST`].
+fn thread_loop(
+    per_thread: u64,
+    deadline: Instant,
+    mut latency: Option<&mut Histogram<u64>>,
+    mut log: impl FnMut(u64),
+) -> u64 {
+    let mut i = 0;
+    while i < per_thread {
+        if i % CHECK_EVERY == 0 && Instant::now() >= deadline {
+            break;
+        }
+        match latency.as_deref_mut() {
+            None => log(i),
+            Some(h) => {
+                if i % BURST == 0 && i > 0 {
+                    thread::sleep(PAUSE);
+                }
+                let start = Instant::now();
+                log(i);
+                h.saturating_record((start.elapsed().as_nanos() as u64).max(1));
+            }
+        }
+        i += 1;
+    }
+    i
+}
+
+fn new_histogram() -> Histogram<u64> {
+    Histogram::new_with_bounds(1, 60_000_000_000, 3).expect("histogram bounds")
+}
+
+fn open(path: &Path) -> Result<File, String> {
+    File::create(path).map_err(|e| format!("create {}: {e}", path.display()))
+}
+
+/// Runs `threads` logging threads of `body(t, deadline, histogram)`, which
+/// returns the lines that thread logged; returns (lines per thread,
+/// merged latency).
+fn run_threads<F>(
+    threads: usize,
+    limit: Duration,
+    with_latency: bool,
+    hooks: Hooks,
+    body: F,
+) -> Result<(Vec<u64>, Option<Histogram<u64>>, Instant), String>
+where
+    F: Fn(usize, Instant, Option<&mut Histogram<u64>>) -> u64 + Send + Sync + 'static,
+{
+    let body = Arc::new(body);
+    let barrier = Arc::new(Barrier::new(threads + 1));
+    let start_time = Arc::new(Mutex::new(None::<Instant>));
+    let handles: Vec<_> = (0..threads)
+        .map(|t| {
+            let body = Arc::clone(&body);
+            let barrier = Arc::clone(&barrier);
+            let start_time = Arc::clone(&start_time);
+            thread::Builder::new()
+                .name(format!("bench-{t}"))
+                .spawn(move || {
+                    let mut h = with_latency.then(new_histogram);
+                    barrier.wait();
+                    let start = Instant::now();
+                    {
+                        let mut s = start_time.lock().unwrap();
+                        *s = Some(s.map_or(start, |s: Instant| s.min(start)));
+                    }
+                    let n = body(t, start + limit, h.as_mut());
+                    (n, h)
+                })
+                .map_err(|e| format!("spawn: {e}"))
+        })
+        .collect::<Result<_, _>>()?;
+    (hooks.start)();
+    barrier.wait();
+    let mut counts = Vec::with_capacity(threads);
+    let mut merged = with_latency.then(new_histogram);
+    for h in handles {
+        let (n, hist) = h.join().map_err(|_| "a logging thread panicked")?;
+        counts.push(n);
+        if let (Some(m), Some(h)) = (merged.as_mut(), hist) {
+            m.add(h).map_err(|e| format!("histogram: {e}"))?;
+        }
+    }
+    let start = start_time.lock().unwrap().expect("threads started");
+    Ok((counts, merged, start))
+}
+
+/// One checked run. `records` is the total over all threads (rounded down to
+/// a multiple of `threads`). With `latency`, calls are paced (bursts of
+/// [`BURST`], [`PAUSE`] apart) and each call is timed; the limit has no
+/// latency mode.
+pub fn run(
+    contender: Contender,
+    threads: usize,
+    records: u64,
+    limit: Duration,
+    latency: bool,
+    hooks: Hooks,
+) -> Result<Outcome, String> {
+    if threads == 0 || threads > 64 {
+        return Err(format!("bad thread count {threads}"));
+    }
+    let per_thread = records / threads as u64;
+    let requested = per_thread * threads as u64;
+    let dir = TempDir::new()?;
+    let path = dir.0.join("bench.log");
+    let (counts, hist, elapsed) = match contender {
+        Contender::Ringlog => {
+            let (logger, guard) = LoggerBuilder::new(&path)
+                .full_policy(FullPolicy::Block)
+                .build()
+                .map_err(|e| format!("ringlog build: {e}"))?;
+            let l = logger.clone();
+            let (counts, hist, start) =
+                run_threads(threads, limit, latency, hooks, move |t, deadline, h| {
+                    thread_loop(per_thread, deadline, h, |i| {
+                        l.log(Level::Info, TARGET, format_args!("t={t} i={i} {PAYLOAD}"))
+                            .expect("lossless log call failed");
+                    })
+                })?;
+            logger
+                .flush_timeout(limit + Duration::from_secs(10))
+                .map_err(|e| format!("ringlog flush: {e}"))?;
+            let elapsed = start.elapsed();
+            (hooks.stop)();
+            let m = logger.metrics();
+            guard
+                .shutdown()
+                .map_err(|e| format!("ringlog shutdown: {e}"))?;
+            if m.dropped_total() != 0 || m.lost != 0 {
+                return Err(format!(
+                    "ringlog dropped {} and lost {} records with the Block policy",
+                    m.dropped_total(),
+                    m.lost
+                ));
+            }
+            (counts, hist, elapsed)
+        }
+        Contender::TracingAppender => {
+            let file = BufWriter::with_capacity(BUF_SIZE, open(&path)?);
+            let (writer, worker_guard) =
+                tracing_appender::non_blocking::NonBlockingBuilder::default()
+                    .lossy(false)
+                    .finish(file);
+            let (counts, hist, start) =
+                run_threads(threads, limit, latency, hooks, move |t, deadline, h| {
+                    let mut w = writer.clone();
+                    let mut fmt = LineFormatter::new(t);
+                    let mut buf = Vec::with_capacity(256);
+                    thread_loop(per_thread, deadline, h, |i| {
+                        buf.clear();
+                        fmt.line(t, i, &mut buf);
+                        w.write_all(&buf).expect("non_blocking write failed");
+                    })
+                })?;
+            // Dropping the guard sends the shutdown message, and waits for
+            // the worker to drain the channel and flush the BufWriter.
+            drop(worker_guard);
+            let elapsed = start.elapsed();
+            (hooks.stop)();
+            (counts, hist, elapsed)
+        }
+        Contender::MutexBufWriter => {
+            if latency {
+                return Err("no latency mode for the Mutex peer".into());
+            }
+            let file = Arc::new(Mutex::new(BufWriter::with_capacity(BUF_SIZE, open(&path)?)));
+            let f = Arc::clone(&file);
+            let (counts, _, start) =
+                run_threads(threads, limit, false, hooks, move |t, deadline, h| {
+                    let mut fmt = LineFormatter::new(t);
+                    let mut buf = Vec::with_capacity(256);
+                    thread_loop(per_thread, deadline, h, |i| {
+                        // Formatted outside the lock (the stronger variant).
+                        buf.clear();
+                        fmt.line(t, i, &mut buf);
+                        f.lock().unwrap().write_all(&buf).expect("write failed");
+                    })
+                })?;
+            file.lock()
+                .unwrap()
+                .flush()
+                .map_err(|e| format!("flush: {e}"))?;
+            let elapsed = start.elapsed();
+            (hooks.stop)();
+            (counts, None, elapsed)
+        }
+        Contender::Limit => {
+            if latency {
+                return Err("no latency mode for the limit".into());
+            }
+            // The same lines (threads' lines interleaved round-robin), one
+            // thread, one BufWriter.
+            let mut file = BufWriter::with_capacity(BUF_SIZE, open(&path)?);
+            let mut fmts: Vec<LineFormatter> = (0..threads).map(LineFormatter::new).collect();
+            let mut buf = Vec::with_capacity(256);
+            (hooks.start)();
+            let start = Instant::now();
+            let deadline = start + limit;
+            let mut done = 0;
+            'outer: for i in 0..per_thread {
+                if i % CHECK_EVERY == 0 && Instant::now() >= deadline {
+                    break 'outer;
+                }
+                for (t, fmt) in fmts.iter_mut().enumerate() {
+                    buf.clear();
+                    fmt.line(t, i, &mut buf);
+                    file.write_all(&buf).map_err(|e| format!("write: {e}"))?;
+                }
+                done = i + 1;
+            }
+            file.flush().map_err(|e| format!("flush: {e}"))?;
+            let elapsed = start.elapsed();
+            (hooks.stop)();
+            (vec![done; threads], None, elapsed)
+        }
+    };
+    let delivered = verify(&path, &counts)?;
+    let bytes = std::fs::metadata(&path).map_or(0, |m| m.len());
+    Ok(Outcome {
+        delivered,
+        requested,
+        elapsed,
+        bytes,
+        latency: hist,
+    })
+}
+
+/// Reads the file back: thread `t`'s lines must be `i = 0 .. counts[t]`, in
+/// order, each once, with the payload intact. Returns the line count.
+pub fn verify(path: &Path, counts: &[u64]) -> Result<u64, String> {
+    let text = std::fs::read(path).map_err(|e| format!("read {}: {e}", path.display()))?;
+    let mut next = vec![0u64; counts.len()];
+    let mut lines = 0u64;
+    let marker = format!(" {TARGET}: t=");
+    for (n, line) in text.split(|&b| b == b'\n').enumerate() {
+        if line.is_empty() {
+            continue;
+        }
+        let bad = || {
+            format!(
+                "line {}: unexpected {:?}",
+                n + 1,
+                String::from_utf8_lossy(line)
+            )
+        };
+        let line = std::str::from_utf8(line).map_err(|_| bad())?;
+        let rest = line.split_once(&marker).ok_or_else(bad)?.1;
+        let mut fields = rest.splitn(3, ' ');
+        let t: usize = fields.next().and_then(|f| f.parse().ok()).ok_or_else(bad)?;
+        let i: u64 = fields
+            .next()
+            .and_then(|f| f.strip_prefix("i="))
+            .and_then(|f| f.parse().ok())
+            .ok_or_else(bad)?;
+        if fields.next() != Some(PAYLOAD) || !line.contains(" INFO  [bench-") {
+            return Err(format!("{} (damaged)", bad()));
+        }
+        if t >= counts.len() || i != next[t] {
+            return Err(format!(
+                "line {}: thread {t} record {i}, expected record {} (lost, duplicated or \
+                 out of order)",
+                n + 1,
+                next.get(t).copied().unwrap_or(0)
+            ));
+        }
+        next[t] += 1;
+        lines += 1;
+    }
+    if next != counts {
+        return Err(format!(
+            "lines per thread in the file {next:?} != logged {counts:?}"
+        ));
+    }
+    Ok(lines)
+}
+
+/// Checks that [`verify`] catches a lost, a duplicated and a reordered line
+/// (so a passing run means something).
+pub fn checker_self_test() {
+    let dir = TempDir::new().expect("temp dir");
+    let path = dir.0.join("selftest.log");
+    let mut fmt = [LineFormatter::new(0), LineFormatter::new(1)];
+    let good = [(0, 0), (1, 0), (0, 1), (1, 1)];
+    let cases: [(&[(usize, u64)], bool); 4] = [
+        (&good, true),
+        (&[(0, 0), (1, 0), (1, 1)], false),
+        (&[(0, 0), (1, 0), (0, 1), (0, 1), (1, 1)], false),
+        (&[(0, 1), (1, 0), (0, 0), (1, 1)], false),
+    ];
+    for (order, ok) in cases {
+        let mut buf = Vec::new();
+        for &(t, i) in order {
+            fmt[t].line(t, i, &mut buf);
+        }
+        std::fs::write(&path, &buf).expect("write self-test file");
+        let result = verify(&path, &[2, 2]);
+        assert_eq!(
+            result.is_ok(),
+            ok,
+            "checker self-test: {order:?} gave {result:?}"
+        );
+    }
+}
