@@ -926,9 +926,33 @@ unsafe impl GlobalAlloc for CountingAlloc {
 #[global_allocator]
 static GLOBAL: CountingAlloc = CountingAlloc;
 
+/// The process's CPU time (user + system, all threads) in clock ticks of
+/// 10 ms (`/proc/self/stat`; Linux's USER_HZ is 100), if readable.
+fn cpu_ticks() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses): state is
+    // field 3; utime and stime are fields 14 and 15.
+    let rest = stat.rsplit_once(')')?.1;
+    let mut fields = rest.split_whitespace().skip(11);
+    Some(fields.next()?.parse::<u64>().ok()? + fields.next()?.parse::<u64>().ok()?)
+}
+
+/// CPU ticks at the start of the measured part, and used by it.
+static CPU_START: AtomicU64 = AtomicU64::new(0);
+static CPU_USED: AtomicU64 = AtomicU64::new(u64::MAX);
+
 const COUNT_ALLOCATIONS: logbench::Hooks = logbench::Hooks {
-    start: || COUNTING.store(true, Ordering::Relaxed),
-    stop: || COUNTING.store(false, Ordering::Relaxed),
+    start: || {
+        CPU_START.store(cpu_ticks().unwrap_or(u64::MAX), Ordering::Relaxed);
+        COUNTING.store(true, Ordering::Relaxed);
+    },
+    stop: || {
+        COUNTING.store(false, Ordering::Relaxed);
+        let start = CPU_START.load(Ordering::Relaxed);
+        if let (Some(now), true) = (cpu_ticks(), start != u64::MAX) {
+            CPU_USED.store(now.saturating_sub(start), Ordering::Relaxed);
+        }
+    },
 };
 
 // ----- the logging group -----------------------------------------------------
@@ -1071,6 +1095,14 @@ impl Group for LogGroup {
             ("allocs_per_line", allocs as f64 / o.delivered.max(1) as f64),
             ("bytes_per_line", o.bytes as f64 / o.delivered.max(1) as f64),
         ];
+        let cpu = CPU_USED.load(Ordering::Relaxed);
+        if cpu != u64::MAX && o.latency.is_none() {
+            // 1 tick = 10 ms = 1e7 ns.
+            extra.push((
+                "cpu_ns_per_line",
+                cpu as f64 * 1e7 / o.delivered.max(1) as f64,
+            ));
+        }
         if let Some(h) = &o.latency {
             for (key, _, q) in PERCENTILES {
                 let v = if q >= 1.0 {
@@ -1195,6 +1227,32 @@ impl Group for LogGroup {
                     s.extra("allocs_per_line")
                 }) {
                     Some((m, lo, hi)) => write!(md, " {m:.4} ({lo:.4}–{hi:.4}) |"),
+                    None => write!(md, " – |"),
+                }
+                .unwrap();
+            }
+            md.push('\n');
+        }
+
+        md.push_str(
+            "\n### CPU time per line, ns (median over rounds)\n\nUser + system time of the \
+             whole process (`/proc/self/stat`, 10 ms ticks) over the measured run, divided \
+             by the lines: the work each contender spends per line, whichever thread does \
+             it.\n\n| contender |",
+        );
+        for t in ts {
+            write!(md, " {} |", threads_label(t)).unwrap();
+        }
+        md.push_str("\n|---|");
+        md.push_str(&"---:|".repeat(ts.len()));
+        md.push('\n');
+        for c in C::ALL {
+            write!(md, "| {} |", c.label()).unwrap();
+            for t in ts {
+                match summary_by(samples_of(results, c.key(), t), |s| {
+                    s.extra("cpu_ns_per_line")
+                }) {
+                    Some((m, lo, hi)) => write!(md, " {m:.0} ({lo:.0}–{hi:.0}) |"),
                     None => write!(md, " – |"),
                 }
                 .unwrap();

@@ -21,6 +21,10 @@
 //! logging thread: `SystemTime::now()`, the same cached-second timestamp
 //! rendering, and the message through the same `format_args!`.
 //!
+//! For diagnosis only, two environment variables change ringlog's settings
+//! (the reported runs use the defaults): `RINGLOG_BENCH_LOG_WAIT=yield|spin`
+//! (wait strategy instead of `Park`) and `RINGLOG_BENCH_LOG_MAX_BATCH=N`.
+//!
 //! Every run is bounded: logging threads stop at `limit` (checked every
 //! [`CHECK_EVERY`] lines); such a run is *time-limited* and measured over the
 //! lines it wrote. Callers add a hard guard on top.
@@ -296,6 +300,10 @@ fn open(path: &Path) -> Result<File, String> {
     File::create(path).map_err(|e| format!("create {}: {e}", path.display()))
 }
 
+/// Lines logged per thread, the merged latency histogram, and the earliest
+/// thread's start.
+type Threads = (Vec<u64>, Option<Histogram<u64>>, Instant);
+
 /// Runs `threads` logging threads of `body(t, deadline, histogram)`, which
 /// returns the lines that thread logged; returns (lines per thread,
 /// merged latency).
@@ -305,7 +313,7 @@ fn run_threads<F>(
     with_latency: bool,
     hooks: Hooks,
     body: F,
-) -> Result<(Vec<u64>, Option<Histogram<u64>>, Instant), String>
+) -> Result<Threads, String>
 where
     F: Fn(usize, Instant, Option<&mut Histogram<u64>>) -> u64 + Send + Sync + 'static,
 {
@@ -369,10 +377,21 @@ pub fn run(
     let path = dir.0.join("bench.log");
     let (counts, hist, elapsed) = match contender {
         Contender::Ringlog => {
-            let (logger, guard) = LoggerBuilder::new(&path)
-                .full_policy(FullPolicy::Block)
-                .build()
-                .map_err(|e| format!("ringlog build: {e}"))?;
+            let builder = LoggerBuilder::new(&path).full_policy(FullPolicy::Block);
+            // Diagnosis only (the reported runs use the default, Park).
+            let builder = match std::env::var("RINGLOG_BENCH_LOG_WAIT").as_deref() {
+                Ok("yield") => builder.wait_strategy(ringlog::Yield::default()),
+                Ok("spin") => builder.wait_strategy(ringlog::BusySpin),
+                _ => builder,
+            };
+            let builder = match std::env::var("RINGLOG_BENCH_LOG_MAX_BATCH")
+                .ok()
+                .and_then(|v| v.parse().ok())
+            {
+                Some(n) => builder.max_batch(n),
+                None => builder,
+            };
+            let (logger, guard) = builder.build().map_err(|e| format!("ringlog build: {e}"))?;
             let l = logger.clone();
             let (counts, hist, start) =
                 run_threads(threads, limit, latency, hooks, move |t, deadline, h| {
