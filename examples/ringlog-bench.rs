@@ -372,12 +372,11 @@ fn run_group(group: &dyn Group, args: &Args) -> std::io::Result<bool> {
     let started = Instant::now();
     let load_before = load_average();
     eprintln!(
-        "group {}: {} cases x {} rounds, {} events per run, limit {:?} per run",
+        "group {}: {} cases x {} rounds, {}",
         group.name(),
         cases.len(),
         args.rounds,
-        args.events,
-        args.limit
+        group.load(args)
     );
     let mut results: Results = HashMap::new();
     let mut ok = true;
@@ -424,12 +423,11 @@ fn run_group(group: &dyn Group, args: &Args) -> std::io::Result<bool> {
     writeln!(md, "{}", machine(&load_before, &load_after)).unwrap();
     writeln!(
         md,
-        "Command: `{}`  \nRounds: {}, {}, threads stop after {:?} \
-         (time-limited runs are marked), every run in its own process, wall time {:.0} s.\n",
+        "Command: `{}`  \nRounds: {}, {} (time-limited runs are marked), every run in \
+         its own process, wall time {:.0} s.\n",
         command_line(),
         args.rounds,
         group.load(args),
-        args.limit,
         started.elapsed().as_secs_f64()
     )
     .unwrap();
@@ -627,7 +625,10 @@ impl Group for RingGroup {
     }
 
     fn load(&self, args: &Args) -> String {
-        format!("{} events per run", args.events)
+        format!(
+            "{} events per run, producers stop after {:?}",
+            args.events, args.limit
+        )
     }
 
     fn events(&self, _: &Case, args: &Args) -> u64 {
@@ -1024,8 +1025,10 @@ impl Group for LogGroup {
     fn load(&self, args: &Args) -> String {
         format!(
             "{} lines per throughput run (all threads together), {} lines per thread per \
-             latency run",
-            args.log_records, LATENCY_PER_THREAD
+             latency run, logging threads stop after {:?}",
+            args.log_records,
+            LATENCY_PER_THREAD,
+            args.limit * LOG_LIMIT_FACTOR
         )
     }
 
@@ -1138,12 +1141,11 @@ impl Group for LogGroup {
              `Logger::log` directly (not the `log` adapter), default settings (8192 slots of \
              256 B, Park), Block policy; tracing-appender 0.2: `NonBlockingBuilder::default()\
              .lossy(false)` over a `BufWriter` of {} KiB; the Mutex peer and the limit: \
-             `BufWriter` of {} KiB. Logging runs stop after {:?}.\n",
+             `BufWriter` of {} KiB.\n",
             bytes.map_or("?".into(), |b| format!("{:.0}", b.0)),
             std::env::temp_dir().display(),
             logbench::BUF_SIZE / 1024,
             logbench::BUF_SIZE / 1024,
-            args.limit * LOG_LIMIT_FACTOR
         )
         .unwrap();
 
@@ -1325,11 +1327,17 @@ impl Group for LogGroup {
         }
         for t in ts {
             let r = ratio(C::TracingAppender, t);
+            let ceiling = paired_ratio(
+                samples_of(results, C::Limit.key(), t),
+                samples_of(results, C::TracingAppender.key(), t),
+            );
             writeln!(
                 md,
-                "| ≥ 4× tracing-appender lossless, {} | {} | {} |",
+                "| ≥ 4× tracing-appender lossless, {} | {} (for scale: the limit ÷ \
+                 tracing-appender = {}) | {} |",
                 threads_label(t),
                 fmt_ratio(r),
+                fmt_ratio(ceiling),
                 verdict(r, 4.0)
             )
             .unwrap();
