@@ -10,7 +10,7 @@
 mod common;
 
 use common::{scaled, with_deadline};
-use ringlog::{BusySpin, Park, RingBuilder, WaitStrategy, Yield};
+use ringlog::{BusySpin, Park, RingBuilder, Sleep, WaitStrategy, Yield};
 use std::sync::Mutex;
 use std::thread;
 use std::time::Duration;
@@ -79,6 +79,12 @@ fn yield_with_more_threads_than_cores() {
 fn park_with_more_threads_than_cores() {
     oversubscribed("park_64", Park::default(), 64, scaled(100_000, 30));
     oversubscribed("park_2", Park::default(), 2, scaled(100_000, 30));
+}
+
+#[test]
+fn sleep_with_more_threads_than_cores() {
+    oversubscribed("sleep_64", Sleep::default(), 64, scaled(100_000, 30));
+    oversubscribed("sleep_2", Sleep::default(), 2, scaled(20_000, 30));
 }
 
 /// Both sides park at once (no spinning), on a ring of one slot: every event
