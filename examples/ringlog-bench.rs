@@ -1139,7 +1139,7 @@ impl Group for LogGroup {
             md,
             "Lines of {} bytes on average, into a fresh file in {} (local disk). ringlog: \
              `Logger::log` directly (not the `log` adapter), default settings (8192 slots of \
-             256 B, Park), Block policy; tracing-appender 0.2: `NonBlockingBuilder::default()\
+             256 B, wait strategy `Sleep::default()`), Block policy; tracing-appender 0.2: `NonBlockingBuilder::default()\
              .lossy(false)` over a `BufWriter` of {} KiB; the Mutex peer and the limit: \
              `BufWriter` of {} KiB.\n",
             bytes.map_or("?".into(), |b| format!("{:.0}", b.0)),

@@ -22,8 +22,8 @@
 //! rendering, and the message through the same `format_args!`.
 //!
 //! For diagnosis only, two environment variables change ringlog's settings
-//! (the reported runs use the defaults): `RINGLOG_BENCH_LOG_WAIT=yield|spin`
-//! (wait strategy instead of `Park`) and `RINGLOG_BENCH_LOG_MAX_BATCH=N`.
+//! (the reported runs use the defaults): `RINGLOG_BENCH_LOG_WAIT=park|yield|spin`
+//! (wait strategy instead of the default, `Sleep`) and `RINGLOG_BENCH_LOG_MAX_BATCH=N`.
 //!
 //! Every run is bounded: logging threads stop at `limit` (checked every
 //! [`CHECK_EVERY`] lines); such a run is *time-limited* and measured over the
@@ -59,7 +59,8 @@ pub const PAUSE: Duration = Duration::from_micros(250);
 /// Everything measured.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Contender {
-    /// ringlog's `Logger::log` (Block policy, lossless), default settings.
+    /// ringlog's `Logger::log` (Block policy, lossless), default settings
+    /// (wait strategy `Sleep::default()`).
     Ringlog,
     /// tracing-appender `non_blocking`, lossless, over a `BufWriter<File>`.
     TracingAppender,
@@ -378,10 +379,11 @@ pub fn run(
     let (counts, hist, elapsed) = match contender {
         Contender::Ringlog => {
             let builder = LoggerBuilder::new(&path).full_policy(FullPolicy::Block);
-            // Diagnosis only (the reported runs use the default, Park).
+            // Diagnosis only (the reported runs use the default, Sleep).
             let builder = match std::env::var("RINGLOG_BENCH_LOG_WAIT").as_deref() {
                 Ok("yield") => builder.wait_strategy(ringlog::Yield::default()),
                 Ok("spin") => builder.wait_strategy(ringlog::BusySpin),
+                Ok("park") => builder.wait_strategy(ringlog::Park::default()),
                 _ => builder,
             };
             let builder = match std::env::var("RINGLOG_BENCH_LOG_MAX_BATCH")
