@@ -23,7 +23,8 @@
 //!
 //! For diagnosis only, two environment variables change ringlog's settings
 //! (the reported runs use the defaults): `RINGLOG_BENCH_LOG_WAIT=park|yield|spin`
-//! (wait strategy instead of the default, `Sleep`) and `RINGLOG_BENCH_LOG_MAX_BATCH=N`.
+//! (wait strategy instead of the default, `Sleep`), `RINGLOG_BENCH_LOG_MAX_BATCH=N`
+//! and `RINGLOG_BENCH_LOG_CAPACITY=N` (slots).
 //!
 //! Every run is bounded: logging threads stop at `limit` (checked every
 //! [`CHECK_EVERY`] lines); such a run is *time-limited* and measured over the
@@ -391,6 +392,13 @@ pub fn run(
                 .and_then(|v| v.parse().ok())
             {
                 Some(n) => builder.max_batch(n),
+                None => builder,
+            };
+            let builder = match std::env::var("RINGLOG_BENCH_LOG_CAPACITY")
+                .ok()
+                .and_then(|v| v.parse().ok())
+            {
+                Some(n) => builder.capacity(n),
                 None => builder,
             };
             let (logger, guard) = builder.build().map_err(|e| format!("ringlog build: {e}"))?;
