@@ -983,6 +983,40 @@ const PERCENTILES: [(&str, &str, f64); 4] = [
     ("max", "max", 1.0),
 ];
 
+/// Appends `heading` and a table of the per-round extra measurement `key`
+/// (median, min–max) for every logging contender and thread count.
+fn extra_table(
+    md: &mut String,
+    results: &Results,
+    ts: &[usize],
+    heading: &str,
+    key: &str,
+    precision: usize,
+) {
+    use logbench::Contender as C;
+    md.push_str(heading);
+    md.push_str("| contender |");
+    for &t in ts {
+        write!(md, " {} |", threads_label(t)).unwrap();
+    }
+    md.push_str("\n|---|");
+    md.push_str(&"---:|".repeat(ts.len()));
+    md.push('\n');
+    for c in C::ALL {
+        write!(md, "| {} |", c.label()).unwrap();
+        for &t in ts {
+            match summary_by(samples_of(results, c.key(), t), |s| s.extra(key)) {
+                Some((m, lo, hi)) => {
+                    write!(md, " {m:.precision$} ({lo:.precision$}–{hi:.precision$}) |")
+                }
+                None => write!(md, " – |"),
+            }
+            .unwrap();
+        }
+        md.push('\n');
+    }
+}
+
 fn threads_label(t: usize) -> String {
     match t {
         1 => "1 thread".into(),
@@ -1210,57 +1244,29 @@ impl Group for LogGroup {
             md.push('\n');
         }
 
-        md.push_str(
+        extra_table(
+            &mut md,
+            results,
+            &ts,
             "\n### Heap allocations per line (median over rounds)\n\nCounted by a global \
              allocator in the bench tool over the measured run: every thread of the \
              process (logging threads and writer threads), from the start barrier until \
-             the last line is in the file; divided by the lines.\n\n| contender |",
+             the last line is in the file; divided by the lines.\n\n",
+            "allocs_per_line",
+            4,
         );
-        for t in ts {
-            write!(md, " {} |", threads_label(t)).unwrap();
-        }
-        md.push_str("\n|---|");
-        md.push_str(&"---:|".repeat(ts.len()));
-        md.push('\n');
-        for c in C::ALL {
-            write!(md, "| {} |", c.label()).unwrap();
-            for t in ts {
-                match summary_by(samples_of(results, c.key(), t), |s| {
-                    s.extra("allocs_per_line")
-                }) {
-                    Some((m, lo, hi)) => write!(md, " {m:.4} ({lo:.4}–{hi:.4}) |"),
-                    None => write!(md, " – |"),
-                }
-                .unwrap();
-            }
-            md.push('\n');
-        }
 
-        md.push_str(
+        extra_table(
+            &mut md,
+            results,
+            &ts,
             "\n### CPU time per line, ns (median over rounds)\n\nUser + system time of the \
              whole process (`/proc/self/stat`, 10 ms ticks) over the measured run, divided \
              by the lines: the work each contender spends per line, whichever thread does \
-             it.\n\n| contender |",
+             it.\n\n",
+            "cpu_ns_per_line",
+            0,
         );
-        for t in ts {
-            write!(md, " {} |", threads_label(t)).unwrap();
-        }
-        md.push_str("\n|---|");
-        md.push_str(&"---:|".repeat(ts.len()));
-        md.push('\n');
-        for c in C::ALL {
-            write!(md, "| {} |", c.label()).unwrap();
-            for t in ts {
-                match summary_by(samples_of(results, c.key(), t), |s| {
-                    s.extra("cpu_ns_per_line")
-                }) {
-                    Some((m, lo, hi)) => write!(md, " {m:.0} ({lo:.0}–{hi:.0}) |"),
-                    None => write!(md, " – |"),
-                }
-                .unwrap();
-            }
-            md.push('\n');
-        }
 
         writeln!(
             md,

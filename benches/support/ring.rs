@@ -349,6 +349,29 @@ pub fn run(
 ) -> Result<Outcome, String> {
     assert!((1..=MAX_PRODUCERS).contains(&producers));
     let per_producer = events / producers as u64;
+    // crossbeam-channel, std mpsc and flume share one shape (`send`/`recv`,
+    // a cloneable sender); only the constructor differs.
+    macro_rules! channel {
+        ($channel:expr) => {{
+            let (tx, rx) = $channel;
+            let handles: Vec<_> = (0..producers).map(|_| tx.clone()).collect();
+            drop(tx);
+            two_sided(
+                handles,
+                move || {
+                    let mut checker = Checker::new();
+                    while let Ok(e) = rx.recv() {
+                        checker.check(e);
+                    }
+                    checker
+                },
+                move |id, tx, deadline| {
+                    produce(id, per_producer, 1, deadline, |v| tx.send(v).is_ok())
+                },
+                limit,
+            )?
+        }};
+    }
     assert_eq!(
         per_producer % BATCH as u64,
         0,
@@ -398,63 +421,9 @@ pub fn run(
                 limit,
             )?
         }
-        Contender::Crossbeam => {
-            let (tx, rx) = crossbeam_channel::bounded::<u64>(CAPACITY);
-            let handles: Vec<_> = (0..producers).map(|_| tx.clone()).collect();
-            drop(tx);
-            two_sided(
-                handles,
-                move || {
-                    let mut checker = Checker::new();
-                    while let Ok(e) = rx.recv() {
-                        checker.check(e);
-                    }
-                    checker
-                },
-                move |id, tx, deadline| {
-                    produce(id, per_producer, 1, deadline, |v| tx.send(v).is_ok())
-                },
-                limit,
-            )?
-        }
-        Contender::StdMpsc => {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<u64>(CAPACITY);
-            let handles: Vec<_> = (0..producers).map(|_| tx.clone()).collect();
-            drop(tx);
-            two_sided(
-                handles,
-                move || {
-                    let mut checker = Checker::new();
-                    while let Ok(e) = rx.recv() {
-                        checker.check(e);
-                    }
-                    checker
-                },
-                move |id, tx, deadline| {
-                    produce(id, per_producer, 1, deadline, |v| tx.send(v).is_ok())
-                },
-                limit,
-            )?
-        }
-        Contender::Flume => {
-            let (tx, rx) = flume::bounded::<u64>(CAPACITY);
-            let handles: Vec<_> = (0..producers).map(|_| tx.clone()).collect();
-            drop(tx);
-            two_sided(
-                handles,
-                move || {
-                    let mut checker = Checker::new();
-                    while let Ok(e) = rx.recv() {
-                        checker.check(e);
-                    }
-                    checker
-                },
-                move |id, tx, deadline| {
-                    produce(id, per_producer, 1, deadline, |v| tx.send(v).is_ok())
-                },
-                limit,
-            )?
-        }
+        Contender::Crossbeam => channel!(crossbeam_channel::bounded::<u64>(CAPACITY)),
+        Contender::StdMpsc => channel!(std::sync::mpsc::sync_channel::<u64>(CAPACITY)),
+        Contender::Flume => channel!(flume::bounded::<u64>(CAPACITY)),
         Contender::Disruptor(wait, publish) => match wait {
             DisruptorWait::BusySpin => {
                 run_disruptor(disruptor::BusySpin, publish, producers, per_producer, limit)?
