@@ -436,11 +436,15 @@ impl Sequencer {
         // Relaxed: under the lock; a `close` or a claim that found our flag
         // takes the same lock to wake us (`Sleepers::wake_all`).
         let cursor = self.cursor.load(Ordering::Relaxed);
-        if cursor & CLOSED != 0 {
-            return true;
-        }
+        // The in-flight check comes first: on a closed ring a claim of `next`
+        // may still be in flight, and returning `true` there would send the
+        // caller straight back here without ever yielding, a busy loop (found
+        // by the loom model `close_with_claim_in_flight`).
         if cursor & SEQ_MASK != next {
             return false;
+        }
+        if cursor & CLOSED != 0 {
+            return true;
         }
         if cursor & CONSUMER_SLEEPING == 0
             // Relaxed: the flag carries no data. If the CAS succeeds, the next
