@@ -28,7 +28,11 @@ pub fn assert_exactly_once_fifo(got: &[u64], counts: &[u64]) {
         assert!(e >= 100, "read a slot that was never written: {got:?}");
         let id = (e / 100 - 1) as usize;
         assert!(id < counts.len(), "unknown producer in {got:?}");
-        assert_eq!(e, event(id as u64, next[id]), "lost, duplicated or reordered: {got:?}");
+        assert_eq!(
+            e,
+            event(id as u64, next[id]),
+            "lost, duplicated or reordered: {got:?}"
+        );
         next[id] += 1;
     }
     assert_eq!(next, counts, "events missing: {got:?}");
