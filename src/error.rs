@@ -83,6 +83,16 @@ pub enum TryPublishError<X> {
 
 impl<X> TryPublishError<X> {
     /// Returns what could not be published.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (producer, _consumer) = ringlog::ring::<String>(1)?;
+    /// producer.try_push("kept".into()).unwrap();
+    /// let back = producer.try_push("handed back".into()).unwrap_err().into_inner();
+    /// assert_eq!(back, "handed back");
+    /// # Ok::<(), ringlog::BuildError>(())
+    /// ```
     pub fn into_inner(self) -> X {
         match self {
             Self::Full(x) | Self::Closed(x) => x,
@@ -112,6 +122,15 @@ pub enum PublishError<X> {
 
 impl<X> PublishError<X> {
     /// Returns what could not be published.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (producer, consumer) = ringlog::ring::<String>(1)?;
+    /// drop(consumer);
+    /// assert_eq!(producer.push("x".into()).unwrap_err().into_inner(), "x");
+    /// # Ok::<(), ringlog::BuildError>(())
+    /// ```
     pub fn into_inner(self) -> X {
         match self {
             Self::Closed(x) => x,
@@ -150,6 +169,17 @@ pub enum TryPublishBatchError<X> {
 
 impl<X> TryPublishBatchError<X> {
     /// Returns what could not be published.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (producer, _consumer) = ringlog::ring::<u8>(2)?;
+    /// let mut write = producer.try_publish_batch_with(3, |_, s| *s = 1).unwrap_err().into_inner();
+    /// let mut slot = 0;
+    /// write(0, &mut slot); // the closure is yours again
+    /// assert_eq!(slot, 1);
+    /// # Ok::<(), ringlog::BuildError>(())
+    /// ```
     pub fn into_inner(self) -> X {
         match self {
             Self::Full(x) | Self::Closed(x) | Self::TooLarge { value: x, .. } => x,
@@ -187,6 +217,16 @@ pub enum PublishBatchError<X> {
 
 impl<X> PublishBatchError<X> {
     /// Returns what could not be published.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (producer, consumer) = ringlog::ring::<u8>(2)?;
+    /// drop(consumer);
+    /// let err = producer.publish_batch_with(2, |_, s| *s = 1).unwrap_err();
+    /// let _write_again = err.into_inner();
+    /// # Ok::<(), ringlog::BuildError>(())
+    /// ```
     pub fn into_inner(self) -> X {
         match self {
             Self::Closed(x) | Self::TooLarge { value: x, .. } => x,

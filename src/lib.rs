@@ -53,6 +53,12 @@
 //! # Ok::<(), ringlog::BuildError>(())
 //! ```
 //!
+//! # Logging
+//!
+//! The [`log`] module is an asynchronous logging backend on the ring: log
+//! calls format into preallocated slots without allocating, and one writer
+//! thread writes each published run with one system call. See its docs.
+//!
 //! # Model checking
 //!
 //! Built with `RUSTFLAGS="--cfg loom"`, the crate runs on [loom]'s model
@@ -65,6 +71,8 @@
 #![warn(missing_docs)]
 
 mod error;
+#[cfg(not(loom))]
+pub mod log;
 mod ring;
 mod sync;
 pub mod wait;
@@ -75,3 +83,8 @@ pub use error::{
 };
 pub use ring::{ring, Consumer, Producer, ReadChunk, RingBuilder, MAX_CAPACITY};
 pub use wait::{BusySpin, Park, WaitAction, WaitStrategy, Yield};
+
+// The README's example runs as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -31,6 +31,16 @@ use crate::sync::{Condvar, Mutex, MutexGuard};
 use std::fmt;
 
 /// What a waiting side does on one failed attempt. See [`WaitStrategy`].
+///
+/// # Examples
+///
+/// ```
+/// use ringlog::{Park, WaitAction, WaitStrategy};
+/// let park = Park::new(1, 1);
+/// assert_eq!(park.action(0), WaitAction::Spin);
+/// assert_eq!(park.action(1), WaitAction::Yield);
+/// assert_eq!(park.action(2), WaitAction::Park);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WaitAction {
     /// Issue a spin-loop hint and try again.
@@ -71,6 +81,13 @@ pub enum WaitAction {
 /// ```
 pub trait WaitStrategy: Send + Sync + fmt::Debug + 'static {
     /// What to do after `attempt` consecutive failed attempts (counting from 0).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringlog::{BusySpin, WaitAction, WaitStrategy};
+    /// assert_eq!(BusySpin.action(1_000_000), WaitAction::Spin);
+    /// ```
     fn action(&self, attempt: u32) -> WaitAction;
 }
 
@@ -112,6 +129,15 @@ pub struct Yield {
 
 impl Yield {
     /// Spin `spins` times before starting to yield.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringlog::{WaitAction, WaitStrategy, Yield};
+    /// let y = Yield::new(2);
+    /// assert_eq!(y.action(1), WaitAction::Spin);
+    /// assert_eq!(y.action(2), WaitAction::Yield);
+    /// ```
     pub const fn new(spins: u32) -> Self {
         Self { spins }
     }
@@ -159,6 +185,14 @@ pub struct Park {
 
 impl Park {
     /// Spin `spins` times, then yield `yields` times, then park.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringlog::{Park, WaitAction, WaitStrategy};
+    /// // Park on the first failed attempt: the least CPU, the slowest wake-up.
+    /// assert_eq!(Park::new(0, 0).action(0), WaitAction::Park);
+    /// ```
     pub const fn new(spins: u32, yields: u32) -> Self {
         Self { spins, yields }
     }

@@ -24,6 +24,14 @@ use sequencer::Sequencer;
 use slots::Slots;
 
 /// The largest capacity a ring may have (2^30 slots).
+///
+/// # Examples
+///
+/// ```
+/// use ringlog::{BuildError, RingBuilder, MAX_CAPACITY};
+/// let err = RingBuilder::new(MAX_CAPACITY * 2).build::<u8>().unwrap_err();
+/// assert!(matches!(err, BuildError::CapacityTooLarge { max: MAX_CAPACITY, .. }));
+/// ```
 pub const MAX_CAPACITY: usize = 1 << 30;
 
 /// What the handles of one ring share.

@@ -426,15 +426,18 @@ impl Sequencer {
             if self.has_data(next) {
                 return Ok(());
             }
-            if self.is_drained(next) {
-                return Err(WaitError::Closed);
-            }
             let action = self.wait.action(attempt);
-            #[cfg(not(loom))]
-            if (action != WaitAction::Spin || attempt % 64 == 0)
-                && deadline.is_some_and(|d| Instant::now() >= d)
-            {
-                return Err(WaitError::Timeout);
+            // While spinning, look at the cursor (a line every claim writes)
+            // and the clock only every 64th time round, so that a spinning
+            // consumer does not slow the producers it waits for.
+            if action != WaitAction::Spin || attempt % 64 == 0 {
+                if self.is_drained(next) {
+                    return Err(WaitError::Closed);
+                }
+                #[cfg(not(loom))]
+                if deadline.is_some_and(|d| Instant::now() >= d) {
+                    return Err(WaitError::Timeout);
+                }
             }
             match action {
                 WaitAction::Park => {
@@ -449,23 +452,17 @@ impl Sequencer {
     }
 
     /// Sleeps until a producer publishes `next`, the ring closes, or the
-    /// deadline passes. Returns `false` without sleeping if a claim of `next`
-    /// is already in flight: its producer did not see a sleeper flag and will
-    /// not wake us, so the caller polls instead.
+    /// deadline passes. Returns `false` without sleeping if the ring is closed
+    /// or a claim of `next` is already in flight (its producer did not see a
+    /// sleeper flag and will not wake us): the caller then polls, and sees the
+    /// publish or, once drained, the close.
     fn sleep_for_data(&self, next: u64, deadline: Option<Instant>) -> bool {
         let guard = self.consumer_sleepers.lock();
         // Relaxed: under the lock; a `close` or a claim that found our flag
         // takes the same lock to wake us (`Sleepers::wake_all`).
         let cursor = self.cursor.load(Ordering::Relaxed);
-        // The in-flight check comes first: on a closed ring a claim of `next`
-        // may still be in flight, and returning `true` there would send the
-        // caller straight back here without ever yielding, a busy loop (found
-        // by the loom model `close_with_claim_in_flight`).
-        if cursor & SEQ_MASK != next {
+        if cursor & CLOSED != 0 || cursor & SEQ_MASK != next {
             return false;
-        }
-        if cursor & CLOSED != 0 {
-            return true;
         }
         if cursor & CONSUMER_SLEEPING == 0
             // Relaxed: the flag carries no data. If the CAS succeeds, the next

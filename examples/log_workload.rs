@@ -1,0 +1,267 @@
+//! The main job: N threads log M records each through the `log` crate into a
+//! real file; then the file is read back and verified (every record present
+//! exactly once, in order per thread, count exact) and a summary printed.
+//!
+//! ```text
+//! cargo run --release --example log_workload --features log
+//! cargo run --release --example log_workload --features log -- \
+//!     --threads 8 --records 500000 --policy drop --capacity 1024 --path /tmp/x.log --keep
+//! ```
+//!
+//! Exits with status 1 if verification fails.
+
+use hdrhistogram::Histogram;
+use ringlog::log::{install_log, FullPolicy, Level, LoggerBuilder};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
+
+struct Args {
+    threads: usize,
+    records: u64,
+    capacity: usize,
+    slot_size: usize,
+    policy: FullPolicy,
+    path: PathBuf,
+    keep: bool,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        threads: 4,
+        records: 250_000,
+        capacity: 8192,
+        slot_size: 256,
+        policy: FullPolicy::Block,
+        path: std::env::temp_dir().join(format!("ringlog-workload-{}.log", std::process::id())),
+        keep: false,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--threads" => args.threads = value()?.parse().map_err(|e| format!("--threads: {e}"))?,
+            "--records" => args.records = value()?.parse().map_err(|e| format!("--records: {e}"))?,
+            "--capacity" => {
+                args.capacity = value()?.parse().map_err(|e| format!("--capacity: {e}"))?
+            }
+            "--slot-size" => {
+                args.slot_size = value()?.parse().map_err(|e| format!("--slot-size: {e}"))?
+            }
+            "--policy" => {
+                args.policy = match value()?.as_str() {
+                    "block" => FullPolicy::Block,
+                    "drop" => FullPolicy::Drop,
+                    "drop-verbose" => FullPolicy::BlockAtOrAbove(Level::Info),
+                    other => return Err(format!("--policy: block, drop or drop-verbose, not {other}")),
+                }
+            }
+            "--path" => args.path = PathBuf::from(value()?),
+            "--keep" => args.keep = true,
+            "--help" | "-h" => {
+                return Err("usage: log_workload [--threads N] [--records M] [--capacity C] \
+                            [--slot-size B] [--policy block|drop|drop-verbose] [--path FILE] [--keep]"
+                    .into())
+            }
+            other => return Err(format!("unknown argument {other} (try --help)")),
+        }
+    }
+    if args.threads == 0 {
+        return Err("--threads must be at least 1".into());
+    }
+    Ok(args)
+}
+
+/// Filler so that lines are about 120 bytes, like real log lines.
+const PAYLOAD: &str = "user=42 action=checkout items=3 total=99.95 status=ok region=eu-west";
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(args) => args,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match run(&args) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("log_workload: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &Args) -> Result<bool, Box<dyn std::error::Error>> {
+    // The sink appends: start from an empty file.
+    let _ = std::fs::remove_file(&args.path);
+    let guard = install_log(
+        LoggerBuilder::new(&args.path)
+            .capacity(args.capacity)
+            .slot_size(args.slot_size)
+            .full_policy(args.policy),
+    )?;
+    println!(
+        "log_workload: {} threads x {} records through `log`, policy {:?}, {} slots of {} B",
+        args.threads, args.records, args.policy, args.capacity, args.slot_size
+    );
+
+    let barrier = Arc::new(Barrier::new(args.threads + 1));
+    let workers: Vec<_> = (0..args.threads)
+        .map(|t| {
+            let barrier = Arc::clone(&barrier);
+            let records = args.records;
+            std::thread::Builder::new()
+                .name(format!("worker-{t}"))
+                .spawn(move || {
+                    // 1 ns .. 60 s, 3 significant digits.
+                    let mut latency = Histogram::<u64>::new_with_bounds(1, 60_000_000_000, 3)
+                        .expect("histogram bounds");
+                    barrier.wait();
+                    for i in 0..records {
+                        let start = Instant::now();
+                        log::info!(target: "workload", "t={t} i={i} {PAYLOAD}");
+                        let ns = start.elapsed().as_nanos() as u64;
+                        latency.saturating_record(ns.max(1));
+                    }
+                    latency
+                })
+        })
+        .collect::<Result<_, _>>()?;
+    barrier.wait();
+    let start = Instant::now();
+    let mut latency = Histogram::<u64>::new_with_bounds(1, 60_000_000_000, 3)?;
+    for w in workers {
+        latency.add(w.join().map_err(|_| "a worker thread panicked")?)?;
+    }
+    let calls_done = start.elapsed();
+    guard.logger().flush_timeout(Duration::from_secs(60))?;
+    let flushed = start.elapsed();
+    let metrics = guard.logger().metrics();
+    guard.shutdown()?;
+
+    let total = args.threads as u64 * args.records;
+    let verdict = verify(args, metrics.dropped_total())?;
+    let bytes = std::fs::metadata(&args.path)?.len();
+    let secs = |d: Duration| d.as_secs_f64();
+    println!(
+        "file: {} ({:.1} MB)",
+        args.path.display(),
+        bytes as f64 / 1e6
+    );
+    println!(
+        "log calls: {total} in {:.3} s = {:.2} M records/s (producer side)",
+        secs(calls_done),
+        total as f64 / secs(calls_done) / 1e6
+    );
+    println!(
+        "end to end (until flush returned): {:.3} s = {:.2} M records/s, {:.1} MB/s",
+        secs(flushed),
+        metrics.written as f64 / secs(flushed) / 1e6,
+        bytes as f64 / secs(flushed) / 1e6
+    );
+    println!(
+        "batches: {}, mean batch size {:.1}, high-water mark (longest run) {}",
+        metrics.batches,
+        metrics.mean_batch_size(),
+        metrics.high_water_mark
+    );
+    println!(
+        "drops: {} (ERROR {}, WARN {}, INFO {}, DEBUG {}, TRACE {}); spilled {}; write errors {}; fsyncs {}",
+        metrics.dropped_total(),
+        metrics.dropped[0],
+        metrics.dropped[1],
+        metrics.dropped[2],
+        metrics.dropped[3],
+        metrics.dropped[4],
+        metrics.spilled,
+        metrics.write_errors,
+        metrics.fsyncs
+    );
+    println!(
+        "log-call latency: p50 {} ns, p99 {} ns, p99.9 {} ns, max {} ns (includes ~2 clock reads)",
+        latency.value_at_quantile(0.50),
+        latency.value_at_quantile(0.99),
+        latency.value_at_quantile(0.999),
+        latency.max()
+    );
+    println!("{}", verdict.message);
+    if !args.keep {
+        std::fs::remove_file(&args.path)?;
+    }
+    Ok(verdict.ok)
+}
+
+struct Verdict {
+    ok: bool,
+    message: String,
+}
+
+/// Reads the file back: every thread's records must appear once each, in
+/// order; with `dropped` records missing at most (exactly `dropped` fewer).
+fn verify(args: &Args, dropped: u64) -> Result<Verdict, Box<dyn std::error::Error>> {
+    let text = std::fs::read(&args.path)?;
+    let mut next = vec![0u64; args.threads];
+    let mut present = 0u64;
+    let mut drop_lines = 0u64;
+    let mut problems = Vec::new();
+    for (n, line) in text.split(|&b| b == b'\n').enumerate() {
+        if line.is_empty() {
+            continue;
+        }
+        let line = std::str::from_utf8(line)?;
+        if line.contains(" ringlog: ") && line.contains(" records dropped (") {
+            drop_lines += 1;
+            continue;
+        }
+        let Some(rest) = line.split_once(" workload: t=").map(|(_, rest)| rest) else {
+            problems.push(format!("line {}: unexpected: {line}", n + 1));
+            continue;
+        };
+        let mut fields = rest.splitn(3, ' ');
+        let t: usize = fields.next().unwrap_or("").parse()?;
+        let i: u64 = fields
+            .next()
+            .and_then(|f| f.strip_prefix("i="))
+            .ok_or("no i=")?
+            .parse()?;
+        if fields.next() != Some(PAYLOAD) {
+            problems.push(format!("line {}: payload damaged", n + 1));
+        }
+        let ok_order = if dropped == 0 {
+            i == next[t]
+        } else {
+            i >= next[t]
+        };
+        if t >= args.threads || !ok_order || i >= args.records {
+            problems.push(format!(
+                "line {}: t={t} i={i}, expected i={}",
+                n + 1,
+                next[t]
+            ));
+        }
+        next[t] = i + 1;
+        present += 1;
+    }
+    let total = args.threads as u64 * args.records;
+    let ok = problems.is_empty() && present + dropped == total;
+    let message = if ok {
+        format!(
+            "verified: {present} of {total} records present exactly once, in order per thread; \
+             lost {} (all counted as dropped: {dropped}); drop-report lines {drop_lines}",
+            total - present
+        )
+    } else {
+        for p in problems.iter().take(10) {
+            eprintln!("{p}");
+        }
+        format!(
+            "VERIFICATION FAILED: {present} records present + {dropped} dropped != {total} logged, \
+             {} problems",
+            problems.len()
+        )
+    };
+    Ok(Verdict { ok, message })
+}

@@ -1,0 +1,7 @@
+//! Integrations with logging front ends, each behind a Cargo feature. They
+//! use the log layer's public API only.
+
+#[cfg(feature = "log")]
+pub(crate) mod log_facade;
+#[cfg(feature = "tracing")]
+pub(crate) mod tracing_writer;

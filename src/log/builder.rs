@@ -1,0 +1,407 @@
+//! Building a logger: settings, their checks, and starting the writer thread.
+
+use super::error::LogBuildError;
+use super::format::{Format, Renderer};
+use super::guard::LogGuard;
+use super::level::Level;
+use super::logger::{Logger, Shared};
+use super::policy::{FsyncPolicy, FullPolicy};
+use super::record::Record;
+use super::sink::{FileSink, Sink};
+use super::worker::Worker;
+use crate::sync::Arc;
+use crate::{RingBuilder, WaitStrategy};
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The largest slot size (inline message buffer) a logger accepts: 1 MiB.
+pub const MAX_SLOT_SIZE: usize = 1 << 20;
+
+/// The largest ring a logger accepts, capacity × slot size: 1 GiB.
+pub const MAX_RING_BYTES: usize = 1 << 30;
+
+/// Where the output goes.
+enum Output {
+    Path(PathBuf),
+    Sink(Box<dyn Sink>),
+}
+
+/// Settings for a logger; [`build`](LoggerBuilder::build) checks them, starts
+/// the writer thread, and returns a [`Logger`] handle and the [`LogGuard`]
+/// that shuts it down.
+///
+/// | setting | default |
+/// |---|---|
+/// | [`capacity`](LoggerBuilder::capacity) (slots, a power of two) | 8192 |
+/// | [`slot_size`](LoggerBuilder::slot_size) (inline bytes per record) | 256 |
+/// | [`wait_strategy`](LoggerBuilder::wait_strategy) | [`Park`](crate::Park) |
+/// | [`full_policy`](LoggerBuilder::full_policy) | [`FullPolicy::Block`] |
+/// | [`flush_interval`](LoggerBuilder::flush_interval) | 50 ms |
+/// | [`fsync`](LoggerBuilder::fsync) | [`FsyncPolicy::Never`] |
+/// | [`format`](LoggerBuilder::format) | [`Format::Text`] |
+/// | [`max_level`](LoggerBuilder::max_level) | [`Level::Trace`] |
+/// | [`flush_timeout`](LoggerBuilder::flush_timeout), [`shutdown_timeout`](LoggerBuilder::shutdown_timeout) | 5 s each |
+/// | [`flush_on_panic`](LoggerBuilder::flush_on_panic) | off |
+///
+/// # Examples
+///
+/// ```
+/// use ringlog::log::{FsyncPolicy, FullPolicy, Level, LoggerBuilder};
+/// use std::time::Duration;
+/// let path = std::env::temp_dir().join(format!("ringlog-doc-builder-{}.log", std::process::id()));
+/// let (logger, guard) = LoggerBuilder::new(&path)
+///     .capacity(1024)
+///     .slot_size(512)
+///     .full_policy(FullPolicy::BlockAtOrAbove(Level::Warn))
+///     .flush_interval(Duration::from_millis(20))
+///     .fsync(FsyncPolicy::Every(Duration::from_secs(1)))
+///     .build()?;
+/// logger.info("app", format_args!("configured"))?;
+/// drop(guard); // flushes, syncs and joins the writer thread
+/// assert!(std::fs::read_to_string(&path)?.contains("app: configured"));
+///
+/// // Bad settings are errors, not panics.
+/// assert!(LoggerBuilder::new(&path).capacity(1000).build().is_err());
+/// # std::fs::remove_file(&path)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct LoggerBuilder {
+    output: Output,
+    capacity: usize,
+    slot_size: usize,
+    max_batch: usize,
+    wait: Option<Box<dyn FnOnce(RingBuilder) -> RingBuilder + Send>>,
+    format: Format,
+    full_policy: FullPolicy,
+    flush_interval: Duration,
+    fsync: FsyncPolicy,
+    max_level: Level,
+    flush_timeout: Duration,
+    shutdown_timeout: Duration,
+    flush_on_panic: bool,
+}
+
+impl fmt::Debug for LoggerBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let output = match &self.output {
+            Output::Path(p) => p.display().to_string(),
+            Output::Sink(_) => "<custom sink>".to_string(),
+        };
+        f.debug_struct("LoggerBuilder")
+            .field("output", &output)
+            .field("capacity", &self.capacity)
+            .field("slot_size", &self.slot_size)
+            .field("format", &self.format)
+            .field("full_policy", &self.full_policy)
+            .field("flush_interval", &self.flush_interval)
+            .field("fsync", &self.fsync)
+            .field("max_level", &self.max_level)
+            .finish_non_exhaustive()
+    }
+}
+
+impl LoggerBuilder {
+    /// A logger appending to the file at `path` (created if missing; opened
+    /// by [`build`](LoggerBuilder::build)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let builder = ringlog::log::LoggerBuilder::new("/var/log/app.log");
+    /// ```
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        Self::with_output(Output::Path(path.into()))
+    }
+
+    /// A logger writing to `sink` instead of a file.
+    ///
+    /// # Examples
+    ///
+    /// See [`Sink`].
+    ///
+    /// ```
+    /// # struct Null;
+    /// # impl ringlog::log::Sink for Null {
+    /// #     fn write_run(&mut self, _: &[u8]) -> std::io::Result<()> { Ok(()) }
+    /// #     fn flush(&mut self) -> std::io::Result<()> { Ok(()) }
+    /// #     fn sync(&mut self) -> std::io::Result<()> { Ok(()) }
+    /// # }
+    /// let (logger, _guard) = ringlog::log::LoggerBuilder::with_sink(Null).build()?;
+    /// # Ok::<(), ringlog::log::LogBuildError>(())
+    /// ```
+    pub fn with_sink(sink: impl Sink) -> Self {
+        Self::with_output(Output::Sink(Box::new(sink)))
+    }
+
+    fn with_output(output: Output) -> Self {
+        Self {
+            output,
+            capacity: 8192,
+            slot_size: 256,
+            max_batch: usize::MAX,
+            wait: None,
+            format: Format::Text,
+            full_policy: FullPolicy::Block,
+            flush_interval: Duration::from_millis(50),
+            fsync: FsyncPolicy::Never,
+            max_level: Level::Trace,
+            flush_timeout: Duration::from_secs(5),
+            shutdown_timeout: Duration::from_secs(5),
+            flush_on_panic: false,
+        }
+    }
+
+    /// The number of slots (records in flight); a power of two.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let builder = ringlog::log::LoggerBuilder::new("app.log").capacity(1 << 16);
+    /// ```
+    pub fn capacity(mut self, capacity: usize) -> Self {
+        self.capacity = capacity;
+        self
+    }
+
+    /// The inline buffer of each slot, in bytes (1 ..= [`MAX_SLOT_SIZE`]):
+    /// target plus message up to this size are logged without allocating;
+    /// longer ones spill to the heap.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let builder = ringlog::log::LoggerBuilder::new("app.log").slot_size(1024);
+    /// ```
+    pub fn slot_size(mut self, bytes: usize) -> Self {
+        self.slot_size = bytes;
+        self
+    }
+
+    /// The most records the writer takes (and writes) at once; by default the
+    /// capacity.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let builder = ringlog::log::LoggerBuilder::new("app.log").max_batch(256);
+    /// ```
+    pub fn max_batch(mut self, records: usize) -> Self {
+        self.max_batch = records;
+        self
+    }
+
+    /// How the writer waits for records and blocked log calls wait for room
+    /// (see [`crate::wait`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let builder = ringlog::log::LoggerBuilder::new("app.log").wait_strategy(ringlog::Yield::default());
+    /// ```
+    pub fn wait_strategy(mut self, wait: impl WaitStrategy) -> Self {
+        self.wait = Some(Box::new(move |ring: RingBuilder| ring.wait_strategy(wait)));
+        self
+    }
+
+    /// Text lines (default) or JSON lines.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringlog::log::{Format, LoggerBuilder};
+    /// let builder = LoggerBuilder::new("app.log").format(Format::Json);
+    /// ```
+    pub fn format(mut self, format: Format) -> Self {
+        self.format = format;
+        self
+    }
+
+    /// What a log call does when the ring is full.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringlog::log::{FullPolicy, LoggerBuilder};
+    /// let builder = LoggerBuilder::new("app.log").full_policy(FullPolicy::Drop);
+    /// ```
+    pub fn full_policy(mut self, policy: FullPolicy) -> Self {
+        self.full_policy = policy;
+        self
+    }
+
+    /// How long the writer sleeps on an empty ring before it wakes to write
+    /// the drop report, flush the sink and sync by interval (greater than 0).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let builder = ringlog::log::LoggerBuilder::new("app.log").flush_interval(Duration::from_millis(10));
+    /// ```
+    pub fn flush_interval(mut self, interval: Duration) -> Self {
+        self.flush_interval = interval;
+        self
+    }
+
+    /// When to fsync.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringlog::log::{FsyncPolicy, LoggerBuilder};
+    /// let builder = LoggerBuilder::new("app.log").fsync(FsyncPolicy::EveryBatch);
+    /// ```
+    pub fn fsync(mut self, policy: FsyncPolicy) -> Self {
+        self.fsync = policy;
+        self
+    }
+
+    /// The most verbose level logged; more verbose records are filtered out
+    /// (not counted as dropped).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringlog::log::{Level, LoggerBuilder};
+    /// let builder = LoggerBuilder::new("app.log").max_level(Level::Info);
+    /// ```
+    pub fn max_level(mut self, level: Level) -> Self {
+        self.max_level = level;
+        self
+    }
+
+    /// The timeout of [`Logger::flush`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let builder = ringlog::log::LoggerBuilder::new("app.log").flush_timeout(Duration::from_secs(1));
+    /// ```
+    pub fn flush_timeout(mut self, timeout: Duration) -> Self {
+        self.flush_timeout = timeout;
+        self
+    }
+
+    /// How long dropping the [`LogGuard`] (or
+    /// [`LogGuard::shutdown`]) waits for the writer thread to drain the ring.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let builder = ringlog::log::LoggerBuilder::new("app.log").shutdown_timeout(Duration::from_secs(2));
+    /// ```
+    pub fn shutdown_timeout(mut self, timeout: Duration) -> Self {
+        self.shutdown_timeout = timeout;
+        self
+    }
+
+    /// Installs a panic hook that logs the panic (at ERROR, target `panic`)
+    /// and flushes, then runs the previously installed hook. The hook keeps a
+    /// [`Logger`] handle for the rest of the process; after shutdown it does
+    /// nothing but call the previous hook.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let builder = ringlog::log::LoggerBuilder::new("app.log").flush_on_panic(true);
+    /// ```
+    pub fn flush_on_panic(mut self, enabled: bool) -> Self {
+        self.flush_on_panic = enabled;
+        self
+    }
+
+    /// Checks the settings, opens the output, and starts the writer thread.
+    ///
+    /// # Errors
+    ///
+    /// A [`LogBuildError`]: zero or oversized slot size, a ring too large,
+    /// a capacity the ring refuses (0, not a power of two), a zero batch
+    /// limit, a zero flush or fsync interval, a file that cannot be opened for
+    /// appending, or a thread that cannot be spawned.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringlog::log::{LogBuildError, LoggerBuilder};
+    /// use std::time::Duration;
+    /// assert!(matches!(
+    ///     LoggerBuilder::new("x.log").flush_interval(Duration::ZERO).build(),
+    ///     Err(LogBuildError::ZeroFlushInterval)
+    /// ));
+    /// assert!(matches!(
+    ///     LoggerBuilder::new("/nonexistent-dir/x.log").build(),
+    ///     Err(LogBuildError::Open { .. })
+    /// ));
+    /// ```
+    pub fn build(self) -> Result<(Logger, LogGuard), LogBuildError> {
+        if self.slot_size == 0 {
+            return Err(LogBuildError::ZeroSlotSize);
+        }
+        if self.slot_size > MAX_SLOT_SIZE {
+            return Err(LogBuildError::SlotSizeTooLarge {
+                requested: self.slot_size,
+                max: MAX_SLOT_SIZE,
+            });
+        }
+        if self
+            .capacity
+            .checked_mul(self.slot_size)
+            .map_or(true, |bytes| bytes > MAX_RING_BYTES)
+        {
+            return Err(LogBuildError::RingTooLarge {
+                capacity: self.capacity,
+                slot_size: self.slot_size,
+            });
+        }
+        if self.flush_interval.is_zero() {
+            return Err(LogBuildError::ZeroFlushInterval);
+        }
+        if matches!(self.fsync, FsyncPolicy::Every(d) if d.is_zero()) {
+            return Err(LogBuildError::ZeroFsyncInterval);
+        }
+        let mut ring = RingBuilder::new(self.capacity).max_batch(self.max_batch);
+        if let Some(wait) = self.wait {
+            ring = wait(ring);
+        }
+        let slot_size = self.slot_size;
+        let (producer, consumer) = ring.build_with(|| Record::new(slot_size))?;
+        let sink: Box<dyn Sink> = match self.output {
+            Output::Sink(sink) => sink,
+            Output::Path(path) => match FileSink::open(&path) {
+                Ok(sink) => Box::new(sink),
+                Err(source) => return Err(LogBuildError::Open { path, source }),
+            },
+        };
+        let shared = Arc::new(Shared {
+            metrics: Default::default(),
+            drops: Default::default(),
+            flush: Default::default(),
+            policy: self.full_policy,
+            max_level: self.max_level,
+            flush_timeout: self.flush_timeout,
+            writer_thread: Default::default(),
+            reported_errors: Default::default(),
+        });
+        let worker = Worker::new(
+            consumer,
+            sink,
+            Arc::clone(&shared),
+            Renderer::new(self.format),
+            self.flush_interval,
+            self.fsync,
+        );
+        let handle = std::thread::Builder::new()
+            .name("ringlog-writer".into())
+            .spawn(move || worker.run())
+            .map_err(LogBuildError::Spawn)?;
+        let logger = Logger::new(producer, shared);
+        if self.flush_on_panic {
+            super::guard::install_panic_hook(logger.clone());
+        }
+        let guard = LogGuard::new(logger.clone(), handle, self.shutdown_timeout);
+        Ok((logger, guard))
+    }
+}

@@ -1,0 +1,353 @@
+//! Rendering records as text lines or JSON lines.
+//!
+//! Rendering happens on the writer thread, into one reusable output buffer per
+//! run, so it may take its time; it still avoids `fmt` machinery for the
+//! timestamp (cached per second) and escapes JSON byte by byte.
+
+use super::level::Level;
+
+/// How records are written.
+///
+/// - `Text` (the default):
+///   `2026-11-21T18:53:11.123456789Z INFO  [main#1] app::db: connected`
+///   (thread name, if any, and the thread's small number; the message is
+///   written as is, so a message with newlines spans lines).
+/// - `Json`: one JSON object per line, for log shippers such as Vector or
+///   Fluent Bit:
+///   `{"ts":"2026-11-21T18:53:11.123456789Z","level":"INFO","thread":"main","thread_id":1,"target":"app::db","msg":"connected"}`
+///   (`thread` is `null` for unnamed threads; strings are escaped per RFC 8259,
+///   invalid UTF-8 becomes U+FFFD).
+///
+/// Records logged through [`Logger::log_raw`](crate::log::Logger::log_raw)
+/// (the `tracing` integration) are already formatted and are written as they
+/// are in both formats.
+///
+/// # Examples
+///
+/// ```
+/// use ringlog::log::{Format, LoggerBuilder};
+/// let path = std::env::temp_dir().join(format!("ringlog-doc-format-{}.log", std::process::id()));
+/// let (logger, guard) = LoggerBuilder::new(&path).format(Format::Json).build()?;
+/// logger.info("doc", format_args!("say \"hi\"")).unwrap();
+/// guard.shutdown()?;
+/// let text = std::fs::read_to_string(&path)?;
+/// assert!(text.contains(r#""msg":"say \"hi\"""#));
+/// # std::fs::remove_file(&path)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Format {
+    /// A human-readable line per record (the default).
+    #[default]
+    Text,
+    /// A JSON object per line.
+    Json,
+}
+
+/// The fields of one line, borrowed from a record (or made up by the writer
+/// thread, for the drop report).
+pub(crate) struct Line<'a> {
+    pub(crate) timestamp_ns: u64,
+    pub(crate) level: Level,
+    pub(crate) thread_id: u64,
+    pub(crate) thread_name: Option<&'a str>,
+    pub(crate) target: &'a [u8],
+    pub(crate) message: &'a [u8],
+}
+
+/// Renders lines into a byte buffer, caching the date-time prefix of the
+/// current second.
+#[derive(Debug)]
+pub(crate) struct Renderer {
+    format: Format,
+    /// The second `prefix` was made for (`u64::MAX`: none yet).
+    cached_second: u64,
+    /// `YYYY-MM-DDTHH:MM:SS.` for `cached_second`.
+    prefix: [u8; 20],
+}
+
+impl Renderer {
+    pub(crate) fn new(format: Format) -> Self {
+        Self {
+            format,
+            cached_second: u64::MAX,
+            prefix: [0; 20],
+        }
+    }
+
+    /// Appends `line`, ending with `\n`, to `out`.
+    pub(crate) fn render(&mut self, line: &Line<'_>, out: &mut Vec<u8>) {
+        match self.format {
+            Format::Text => {
+                self.timestamp(line.timestamp_ns, out);
+                out.push(b' ');
+                let level = line.level.as_str().as_bytes();
+                out.extend_from_slice(level);
+                out.extend(std::iter::repeat(b' ').take(5 - level.len()));
+                out.extend_from_slice(b" [");
+                if let Some(name) = line.thread_name {
+                    out.extend_from_slice(name.as_bytes());
+                }
+                out.push(b'#');
+                push_u64(line.thread_id, out);
+                out.extend_from_slice(b"] ");
+                out.extend_from_slice(line.target);
+                out.extend_from_slice(b": ");
+                out.extend_from_slice(line.message);
+                out.push(b'\n');
+            }
+            Format::Json => {
+                out.extend_from_slice(b"{\"ts\":\"");
+                self.timestamp(line.timestamp_ns, out);
+                out.extend_from_slice(b"\",\"level\":\"");
+                out.extend_from_slice(line.level.as_str().as_bytes());
+                out.extend_from_slice(b"\",\"thread\":");
+                match line.thread_name {
+                    Some(name) => {
+                        out.push(b'"');
+                        json_escape(name.as_bytes(), out);
+                        out.push(b'"');
+                    }
+                    None => out.extend_from_slice(b"null"),
+                }
+                out.extend_from_slice(b",\"thread_id\":");
+                push_u64(line.thread_id, out);
+                out.extend_from_slice(b",\"target\":\"");
+                json_escape(line.target, out);
+                out.extend_from_slice(b"\",\"msg\":\"");
+                json_escape(line.message, out);
+                out.extend_from_slice(b"\"}\n");
+            }
+        }
+    }
+
+    /// Appends `ns` (since the Unix epoch) as RFC 3339 UTC with nanoseconds.
+    pub(crate) fn timestamp(&mut self, ns: u64, out: &mut Vec<u8>) {
+        let second = ns / 1_000_000_000;
+        if second != self.cached_second {
+            self.cached_second = second;
+            self.prefix = date_time_prefix(second);
+        }
+        out.extend_from_slice(&self.prefix);
+        push_padded(ns % 1_000_000_000, 9, out);
+        out.push(b'Z');
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SS.` for a second since the Unix epoch.
+fn date_time_prefix(second: u64) -> [u8; 20] {
+    let days = second / 86_400;
+    let rem = second % 86_400;
+    let (year, month, day) = civil_from_days(days);
+    let mut buf = Vec::with_capacity(20);
+    push_padded(year, 4, &mut buf);
+    buf.push(b'-');
+    push_padded(month, 2, &mut buf);
+    buf.push(b'-');
+    push_padded(day, 2, &mut buf);
+    buf.push(b'T');
+    push_padded(rem / 3600, 2, &mut buf);
+    buf.push(b':');
+    push_padded(rem / 60 % 60, 2, &mut buf);
+    buf.push(b':');
+    push_padded(rem % 60, 2, &mut buf);
+    buf.push(b'.');
+    let mut prefix = [b'0'; 20];
+    // Years beyond 9999 would make the prefix longer; the clock saturates in
+    // 2554, so they cannot occur.
+    let n = buf.len().min(20);
+    prefix[..n].copy_from_slice(&buf[..n]);
+    prefix
+}
+
+/// (year, month, day) of a day count since 1970-01-01, proleptic Gregorian
+/// (Howard Hinnant's `civil_from_days`, for non-negative day counts).
+pub(crate) fn civil_from_days(days: u64) -> (u64, u64, u64) {
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u64::from(month <= 2);
+    (year, month, day)
+}
+
+/// Appends `n` in decimal.
+pub(crate) fn push_u64(n: u64, out: &mut Vec<u8>) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
+}
+
+/// Appends `n` in decimal, zero-padded to `width` digits (more if needed).
+fn push_padded(n: u64, width: usize, out: &mut Vec<u8>) {
+    let mut digits = [b'0'; 20];
+    let mut i = digits.len();
+    let mut n = n;
+    while n > 0 {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    let start = i.min(digits.len() - width.min(20));
+    out.extend_from_slice(&digits[start..]);
+}
+
+/// Appends `bytes` escaped for the inside of a JSON string: `"` and `\`
+/// escaped, control characters as `\n`-style or `\u00XX` escapes, invalid
+/// UTF-8 replaced by U+FFFD.
+pub(crate) fn json_escape(bytes: &[u8], out: &mut Vec<u8>) {
+    let mut rest = bytes;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(valid) => {
+                escape_str(valid, out);
+                return;
+            }
+            Err(e) => {
+                let (valid, after) = rest.split_at(e.valid_up_to());
+                // `valid_up_to` marks a UTF-8 boundary.
+                escape_str(std::str::from_utf8(valid).unwrap_or_default(), out);
+                out.extend_from_slice("\u{FFFD}".as_bytes());
+                let skip = e.error_len().unwrap_or(after.len());
+                rest = &after[skip..];
+            }
+        }
+    }
+}
+
+fn escape_str(s: &str, out: &mut Vec<u8>) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            0x00..=0x1f => b"",
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        if escape.is_empty() {
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[usize::from(b >> 4)]);
+            out.push(HEX[usize::from(b & 0xf)]);
+        } else {
+            out.extend_from_slice(escape);
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(ns: u64) -> String {
+        let mut out = Vec::new();
+        Renderer::new(Format::Text).timestamp(ns, &mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn timestamps_are_rfc3339_utc() {
+        assert_eq!(ts(0), "1970-01-01T00:00:00.000000000Z");
+        assert_eq!(
+            ts(951_782_400_000_000_001),
+            "2000-02-29T00:00:00.000000001Z"
+        );
+        // 2026-11-21T18:53:11.5Z, checked with `date -u -d @1795287191`.
+        assert_eq!(
+            ts(1_795_287_191_500_000_000),
+            "2026-11-21T18:53:11.500000000Z"
+        );
+        assert_eq!(
+            ts(4_102_444_799_999_999_999),
+            "2099-12-31T23:59:59.999999999Z"
+        );
+    }
+
+    #[test]
+    fn civil_dates_walk_day_by_day() {
+        // Every day from 1970 to 2100 follows the previous one.
+        let (mut y, mut m, mut d) = civil_from_days(0);
+        for day in 1..47_482 {
+            let next = civil_from_days(day);
+            let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+            let month_len = [
+                31,
+                if leap { 29 } else { 28 },
+                31,
+                30,
+                31,
+                30,
+                31,
+                31,
+                30,
+                31,
+                30,
+                31,
+            ];
+            let expected = if d < month_len[(m - 1) as usize] {
+                (y, m, d + 1)
+            } else if m < 12 {
+                (y, m + 1, 1)
+            } else {
+                (y + 1, 1, 1)
+            };
+            assert_eq!(next, expected, "day {day}");
+            (y, m, d) = next;
+        }
+    }
+
+    #[test]
+    fn json_escaping() {
+        let mut out = Vec::new();
+        json_escape("a\"b\\c\nd\te\u{1}f\u{7f}é😀".as_bytes(), &mut out);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "a\\\"b\\\\c\\nd\\te\\u0001f\u{7f}é😀"
+        );
+        let mut out = Vec::new();
+        json_escape(b"x\xffy\xe2\x82", &mut out);
+        assert_eq!(String::from_utf8(out).unwrap(), "x\u{FFFD}y\u{FFFD}");
+    }
+
+    #[test]
+    fn text_line_layout() {
+        let mut out = Vec::new();
+        Renderer::new(Format::Text).render(
+            &Line {
+                timestamp_ns: 1_000_000_123,
+                level: Level::Warn,
+                thread_id: 7,
+                thread_name: Some("w"),
+                target: b"app",
+                message: b"hi",
+            },
+            &mut out,
+        );
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "1970-01-01T00:00:01.000000123Z WARN  [w#7] app: hi\n"
+        );
+    }
+}

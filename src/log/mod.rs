@@ -1,0 +1,89 @@
+//! The asynchronous logging backend, built on the ring.
+//!
+//! A [`Logger`] handle claims a slot of a preallocated ring per record,
+//! formats the message straight into the slot, and publishes it; one writer
+//! thread takes published runs, renders each run into one buffer and writes
+//! it with one call to the [`Sink`] (a [`FileSink`] by default).
+//!
+//! - **No allocation per record.** Each slot holds an inline byte buffer of
+//!   [`slot_size`](LoggerBuilder::slot_size) bytes; the target and message are
+//!   written into it through [`std::fmt::Write`]. A record larger than the
+//!   buffer is never cut: it *spills* into a heap buffer owned by the slot
+//!   (allocated, or grown, for it; kept for reuse by that slot up to 64 KiB;
+//!   counted in [`MetricsSnapshot::spilled`]).
+//! - **File order follows time.** The timestamp is read after the slot is
+//!   claimed, and the writer clamps timestamps so they never decrease in the
+//!   file.
+//! - **Full ring:** block (lossless, the default), drop, or per level
+//!   ([`FullPolicy`]). Drops are counted per level and reported in the log:
+//!   `N records dropped (DEBUG a, TRACE b) between t1 and t2`.
+//! - **Nothing lost at shutdown.** [`Logger::flush`] returns once every
+//!   record logged before it is written (or times out with an error);
+//!   dropping the [`LogGuard`] drains the ring and joins the writer; an
+//!   opt-in panic hook logs the panic and flushes. After shutdown, log calls
+//!   return at once (counted as dropped).
+//! - **Integrations** behind Cargo features: `log` (`Logger` implements
+//!   `log::Log`; `install_log` sets it up in one call) and `tracing` (`Logger`
+//!   implements `tracing_subscriber::fmt::MakeWriter`).
+//!
+//! The module does not exist under `--cfg loom` (it needs the timed consumer
+//! API, which loom cannot model).
+//!
+//! # Examples
+//!
+//! ```
+//! use ringlog::log::{Format, Level, LoggerBuilder};
+//!
+//! let path = std::env::temp_dir().join(format!("ringlog-doc-mod-{}.log", std::process::id()));
+//! let (logger, guard) = LoggerBuilder::new(&path).capacity(1024).slot_size(128).build()?;
+//!
+//! let threads: Vec<_> = (0..4)
+//!     .map(|t| {
+//!         let logger = logger.clone();
+//!         std::thread::spawn(move || {
+//!             for i in 0..250 {
+//!                 logger.log(Level::Info, "example", format_args!("thread {t} says {i}")).unwrap();
+//!             }
+//!         })
+//!     })
+//!     .collect();
+//! for t in threads {
+//!     t.join().unwrap();
+//! }
+//! guard.shutdown()?; // drains, flushes and joins the writer
+//!
+//! let text = std::fs::read_to_string(&path)?;
+//! assert_eq!(text.lines().count(), 1000);
+//! assert_eq!(logger.metrics().written, 1000);
+//! # std::fs::remove_file(&path)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod adapters;
+mod builder;
+mod drops;
+mod error;
+mod flush;
+mod format;
+mod guard;
+mod level;
+mod logger;
+mod metrics;
+mod policy;
+mod record;
+mod sink;
+mod worker;
+
+#[cfg(feature = "log")]
+pub use adapters::log_facade::{install_log, InstallError};
+#[cfg(feature = "tracing")]
+pub use adapters::tracing_writer::LineWriter;
+pub use builder::{LoggerBuilder, MAX_RING_BYTES, MAX_SLOT_SIZE};
+pub use error::{FlushError, LogBuildError, LogError, ShutdownError};
+pub use format::Format;
+pub use guard::LogGuard;
+pub use level::Level;
+pub use logger::Logger;
+pub use metrics::MetricsSnapshot;
+pub use policy::{FsyncPolicy, FullPolicy};
+pub use sink::{FileSink, Sink};

@@ -1,0 +1,217 @@
+//! The slot record: what one slot of the logging ring holds.
+//!
+//! A record is made once per slot when the logger is built and reused on every
+//! lap. The message (preceded by the target) is formatted straight into the
+//! record's inline buffer through [`fmt::Write`]; nothing is allocated on that
+//! path. A message that does not fit is *spilled*: the bytes written so far and
+//! the rest of the message move to the record's `spill` vector, which is
+//! allocated (or grown) for it. The spill vector stays with the slot and is
+//! reused by later oversized records in the same slot, up to
+//! [`SPILL_RETAIN`] bytes of capacity; the writer thread frees larger ones.
+
+use super::level::Level;
+use crate::sync::{Arc, AtomicU64, Ordering};
+use std::fmt;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// The largest spill capacity a slot keeps for reuse after its record is
+/// written; larger spill buffers are freed by the writer thread.
+pub(crate) const SPILL_RETAIN: usize = 64 * 1024;
+
+/// What a slot carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// A record to render: timestamp, level, thread, target, message.
+    Log,
+    /// Bytes already formatted (e.g. by `tracing_subscriber`), written as is.
+    Raw,
+    /// A flush request with its ticket (see `flush.rs`); writes nothing.
+    Flush(u64),
+}
+
+/// One slot of the logging ring.
+#[derive(Debug)]
+pub(crate) struct Record {
+    pub(crate) kind: Kind,
+    pub(crate) level: Level,
+    /// Nanoseconds since the Unix epoch, read after the slot was claimed.
+    pub(crate) timestamp_ns: u64,
+    pub(crate) thread_id: u64,
+    pub(crate) thread_name: Option<Arc<str>>,
+    /// `text()[..target_len]` is the target, the rest the message.
+    target_len: usize,
+    /// Bytes used in `inline` (meaningless once spilled).
+    len: usize,
+    inline: Box<[u8]>,
+    spilled: bool,
+    spill: Vec<u8>,
+}
+
+impl Record {
+    /// A record with an inline buffer of `slot_size` bytes.
+    pub(crate) fn new(slot_size: usize) -> Self {
+        Self {
+            kind: Kind::Log,
+            level: Level::Info,
+            timestamp_ns: 0,
+            thread_id: 0,
+            thread_name: None,
+            target_len: 0,
+            len: 0,
+            inline: vec![0; slot_size].into_boxed_slice(),
+            spilled: false,
+            spill: Vec::new(),
+        }
+    }
+
+    /// Resets the record for a new event of `kind` and `level`, stamping it
+    /// with the calling thread and the current time. Called by the producer
+    /// right after the claim, so the time is taken after the claim.
+    pub(crate) fn start(&mut self, kind: Kind, level: Level) {
+        self.kind = kind;
+        self.level = level;
+        self.timestamp_ns = now_ns();
+        self.target_len = 0;
+        self.len = 0;
+        self.spilled = false;
+        self.spill.clear();
+        // `try_with`: a log call from a thread-local destructor still works,
+        // just without the thread's identity.
+        let found = THREAD.try_with(|(id, name)| {
+            self.thread_id = *id;
+            // Cloning the Arc is a reference-count increment, not an
+            // allocation; dropping the previous lap's name at most frees.
+            if self.thread_name.as_ref().map(|n| n.as_ptr()) != name.as_ref().map(|n| n.as_ptr()) {
+                self.thread_name = name.clone();
+            }
+        });
+        if found.is_err() {
+            self.thread_id = 0;
+            self.thread_name = None;
+        }
+    }
+
+    /// Ends the target: everything pushed so far is the target.
+    pub(crate) fn end_target(&mut self) {
+        self.target_len = self.text().len();
+    }
+
+    /// Appends `bytes`, spilling to the heap if the inline buffer is full.
+    pub(crate) fn push(&mut self, bytes: &[u8]) {
+        if self.spilled {
+            self.spill.extend_from_slice(bytes);
+            return;
+        }
+        let end = self.len + bytes.len();
+        if end <= self.inline.len() {
+            self.inline[self.len..end].copy_from_slice(bytes);
+            self.len = end;
+        } else {
+            // Room for this push and as much again, so a message written in
+            // many pieces does not regrow at every piece.
+            self.spill.reserve(end.max(2 * self.inline.len()));
+            self.spill.extend_from_slice(&self.inline[..self.len]);
+            self.spill.extend_from_slice(bytes);
+            self.spilled = true;
+        }
+    }
+
+    /// Whether the current record outgrew its inline buffer.
+    pub(crate) fn is_spilled(&self) -> bool {
+        self.spilled
+    }
+
+    /// Target and message, as pushed.
+    pub(crate) fn text(&self) -> &[u8] {
+        if self.spilled {
+            &self.spill
+        } else {
+            &self.inline[..self.len]
+        }
+    }
+
+    /// The target (empty for raw records).
+    pub(crate) fn target(&self) -> &[u8] {
+        &self.text()[..self.target_len]
+    }
+
+    /// The message (for raw records: the whole pre-formatted bytes).
+    pub(crate) fn message(&self) -> &[u8] {
+        &self.text()[self.target_len..]
+    }
+
+    /// Called by the writer thread once the record is rendered: frees a spill
+    /// buffer too large to keep around.
+    pub(crate) fn recycle(&mut self) {
+        if self.spill.capacity() > SPILL_RETAIN {
+            self.spill = Vec::new();
+        }
+    }
+
+    /// Sets the fields directly (unit tests of the writer thread).
+    #[cfg(test)]
+    pub(crate) fn for_test(level: Level, timestamp_ns: u64, target: &str, message: &str) -> Self {
+        let mut record = Self::new(64);
+        record.start(Kind::Log, level);
+        record.timestamp_ns = timestamp_ns;
+        record.push(target.as_bytes());
+        record.end_target();
+        record.push(message.as_bytes());
+        record
+    }
+}
+
+impl fmt::Write for Record {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.push(s.as_bytes());
+        Ok(())
+    }
+}
+
+/// Nanoseconds since the Unix epoch by the system clock (0 before 1970,
+/// saturating in 2554).
+pub(crate) fn now_ns() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+}
+
+/// Small numbers for threads, in order of their first log call (from 1).
+static NEXT_THREAD_ID: AtomicU64 = AtomicU64::new(1);
+
+thread_local! {
+    /// This thread's id and name, looked up once (the first log call on a
+    /// thread may allocate; later ones do not).
+    static THREAD: (u64, Option<Arc<str>>) = (
+        // Relaxed: only uniqueness matters; no memory is published with it.
+        NEXT_THREAD_ID.fetch_add(1, Ordering::Relaxed),
+        std::thread::current().name().map(Arc::from),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fmt::Write;
+
+    #[test]
+    fn fits_inline_then_spills_without_losing_bytes() {
+        let mut r = Record::new(8);
+        r.start(Kind::Log, Level::Info);
+        r.push(b"tgt");
+        r.end_target();
+        let (a, b) = ("a", 'b');
+        write!(r, "{a}{b}").unwrap();
+        assert!(!r.is_spilled());
+        assert_eq!((r.target(), r.message()), (&b"tgt"[..], &b"ab"[..]));
+        let (c, gh) = ('c', "gh");
+        write!(r, "{c}def{gh}").unwrap();
+        assert!(r.is_spilled());
+        assert_eq!(r.message(), b"abcdefgh");
+        // The next lap starts inline again.
+        r.start(Kind::Log, Level::Info);
+        r.push(b"x");
+        assert!(!r.is_spilled());
+        assert_eq!(r.text(), b"x");
+    }
+}

@@ -1,0 +1,386 @@
+//! The writer thread: the ring's consumer.
+//!
+//! It takes a run (the contiguous published records at the front of the
+//! ring), renders every record of it into one reusable buffer, releases the
+//! slots, and hands the buffer to the sink with one `write_run` call. At the
+//! end of each batch it writes the drop report (if records were dropped
+//! since the last one), flushes the sink, syncs by the fsync policy, and
+//! completes the flush requests the run carried. When the ring stays empty
+//! for the flush interval it wakes up (the consumer's park timeout) and does
+//! the same end-of-batch work: drop report, sink flush, interval fsync.
+//!
+//! Timestamps are clamped: a record is shown with the larger of its own time
+//! and the time of the line before it, so times in the file never decrease
+//! (a producer descheduled between its claim and its clock read, or a clock
+//! stepped backwards, would otherwise make them). Raw (pre-formatted)
+//! records carry their own time, which cannot be clamped.
+
+use super::drops::Reporter;
+use super::format::{Line, Renderer};
+use super::logger::Shared;
+use super::metrics::Metrics;
+use super::policy::FsyncPolicy;
+use super::record::{now_ns, Kind, Record};
+use super::sink::Sink;
+use super::Level;
+use crate::sync::{Arc, Ordering};
+use crate::{ConsumeTimeoutError, Consumer, ReadChunk};
+use std::io;
+use std::time::{Duration, Instant};
+
+/// The consumer and everything the writer thread owns.
+pub(crate) struct Worker {
+    consumer: Consumer<Record>,
+    flush_interval: Duration,
+    state: State,
+}
+
+/// Everything but the consumer, so a run (borrowing the consumer) can be
+/// processed by `&mut State`.
+pub(crate) struct State {
+    sink: Box<dyn Sink>,
+    shared: Arc<Shared>,
+    renderer: Renderer,
+    /// One run's lines.
+    out: Vec<u8>,
+    /// Scratch space for the drop report.
+    scratch: Vec<u8>,
+    fsync: FsyncPolicy,
+    /// The timestamp of the last line written (clamping).
+    last_ns: u64,
+    reporter: Reporter,
+    last_sync: Instant,
+    /// Something was written since the last sync.
+    unsynced: bool,
+    /// A sink error has been reported on stderr.
+    error_reported: bool,
+}
+
+impl Worker {
+    pub(crate) fn new(
+        consumer: Consumer<Record>,
+        sink: Box<dyn Sink>,
+        shared: Arc<Shared>,
+        renderer: Renderer,
+        flush_interval: Duration,
+        fsync: FsyncPolicy,
+    ) -> Self {
+        Self {
+            consumer,
+            flush_interval,
+            state: State::new(sink, shared, renderer, fsync),
+        }
+    }
+
+    /// The thread's body: runs until the ring is closed and drained.
+    pub(crate) fn run(mut self) {
+        let shared = Arc::clone(&self.state.shared);
+        let _ = shared.writer_thread.set(std::thread::current().id());
+        // Marks the writer gone even if it panics, so flush waiters return.
+        let mut exit = ExitGuard {
+            shared: &shared,
+            drained: false,
+        };
+        loop {
+            match self.consumer.read_chunk_timeout(self.flush_interval) {
+                Ok(chunk) => self.state.on_run(chunk),
+                Err(ConsumeTimeoutError::Timeout) => self.state.end_of_batch(0),
+                Err(ConsumeTimeoutError::Closed) => break,
+            }
+        }
+        self.state.on_close();
+        exit.drained = true;
+    }
+}
+
+struct ExitGuard<'a> {
+    shared: &'a Shared,
+    drained: bool,
+}
+
+impl Drop for ExitGuard<'_> {
+    fn drop(&mut self) {
+        self.shared.flush.exited(self.drained);
+    }
+}
+
+impl State {
+    pub(crate) fn new(
+        sink: Box<dyn Sink>,
+        shared: Arc<Shared>,
+        renderer: Renderer,
+        fsync: FsyncPolicy,
+    ) -> Self {
+        Self {
+            sink,
+            shared,
+            renderer,
+            out: Vec::with_capacity(64 * 1024),
+            scratch: Vec::new(),
+            fsync,
+            last_ns: 0,
+            reporter: Reporter::default(),
+            last_sync: Instant::now(),
+            unsynced: false,
+            error_reported: false,
+        }
+    }
+
+    /// Renders, releases and writes one run, then ends the batch.
+    fn on_run(&mut self, mut chunk: ReadChunk<'_, Record>) {
+        let len = chunk.len() as u64;
+        let (lines, ticket) = {
+            let (head, tail) = chunk.as_mut_slices();
+            self.render_run(head.iter_mut().chain(tail.iter_mut()))
+        };
+        // The lines are copied out: free the slots before the system call.
+        chunk.commit_all();
+        let metrics = &self.shared.metrics;
+        Metrics::add(&metrics.batches, 1);
+        Metrics::add(&metrics.batched_slots, len);
+        // Relaxed: a statistic.
+        metrics.high_water_mark.fetch_max(len, Ordering::Relaxed);
+        if !self.out.is_empty() {
+            self.write_out(lines);
+        }
+        self.end_of_batch(ticket);
+    }
+
+    /// Renders `records` into `out`; returns the number of lines and the
+    /// largest flush ticket seen (0: none).
+    pub(crate) fn render_run<'r>(
+        &mut self,
+        records: impl Iterator<Item = &'r mut Record>,
+    ) -> (u64, u64) {
+        self.out.clear();
+        let mut lines = 0;
+        let mut ticket = 0;
+        for record in records {
+            match record.kind {
+                Kind::Log => {
+                    let ts = self.clamp(record.timestamp_ns);
+                    let line = Line {
+                        timestamp_ns: ts,
+                        level: record.level,
+                        thread_id: record.thread_id,
+                        thread_name: record.thread_name.as_deref(),
+                        target: record.target(),
+                        message: record.message(),
+                    };
+                    self.renderer.render(&line, &mut self.out);
+                    lines += 1;
+                }
+                Kind::Raw => {
+                    self.out.extend_from_slice(record.message());
+                    lines += 1;
+                }
+                Kind::Flush(t) => ticket = ticket.max(t),
+            }
+            record.recycle();
+        }
+        (lines, ticket)
+    }
+
+    /// The time to show for a record stamped `ns`: never before the previous
+    /// line's.
+    fn clamp(&mut self, ns: u64) -> u64 {
+        self.last_ns = self.last_ns.max(ns);
+        self.last_ns
+    }
+
+    /// Writes `out` (holding `lines` records) with one call.
+    fn write_out(&mut self, lines: u64) {
+        match self.sink.write_run(&self.out) {
+            Ok(()) => {
+                let metrics = &self.shared.metrics;
+                Metrics::add(&metrics.written, lines);
+                Metrics::add(&metrics.bytes_written, self.out.len() as u64);
+                self.unsynced = true;
+            }
+            Err(e) => self.sink_error("write", &e),
+        }
+    }
+
+    /// After a run (or an idle wake-up, `ticket` 0): drop report, sink flush,
+    /// fsync by policy, flush requests up to `ticket` completed.
+    fn end_of_batch(&mut self, ticket: u64) {
+        self.report_drops();
+        if let Err(e) = self.sink.flush() {
+            self.sink_error("flush", &e);
+        }
+        let sync_now = match self.fsync {
+            FsyncPolicy::Never => false,
+            FsyncPolicy::EveryBatch => true,
+            // A flush request syncs too (see `FsyncPolicy`).
+            FsyncPolicy::Every(interval) => ticket > 0 || self.last_sync.elapsed() >= interval,
+        };
+        if sync_now {
+            self.sync();
+        }
+        if ticket > 0 {
+            self.shared.flush.complete(ticket);
+        }
+    }
+
+    /// The ring is closed and drained: last report, flush and sync.
+    fn on_close(&mut self) {
+        self.end_of_batch(0);
+        if self.fsync != FsyncPolicy::Never {
+            self.sync();
+        }
+    }
+
+    fn sync(&mut self) {
+        if !self.unsynced {
+            return;
+        }
+        match self.sink.sync() {
+            Ok(()) => {
+                Metrics::add(&self.shared.metrics.fsyncs, 1);
+                self.unsynced = false;
+            }
+            Err(e) => self.sink_error("sync", &e),
+        }
+        self.last_sync = Instant::now();
+    }
+
+    /// Writes `N records dropped (LEVEL n, …) between t1 and t2` as a WARN
+    /// line from target `ringlog` if records were dropped since the last
+    /// report.
+    fn report_drops(&mut self) {
+        let shared = &self.shared;
+        let Some(report) = self.reporter.take(&shared.metrics, &shared.drops) else {
+            return;
+        };
+        let message = &mut self.scratch;
+        message.clear();
+        super::format::push_u64(report.total(), message);
+        message.extend_from_slice(b" records dropped (");
+        let mut first = true;
+        for level in Level::ALL {
+            let n = report.by_level[level.index()];
+            if n > 0 {
+                if !first {
+                    message.extend_from_slice(b", ");
+                }
+                first = false;
+                message.extend_from_slice(level.as_str().as_bytes());
+                message.push(b' ');
+                super::format::push_u64(n, message);
+            }
+        }
+        message.extend_from_slice(b") between ");
+        self.renderer.timestamp(report.first_ns, message);
+        message.extend_from_slice(b" and ");
+        self.renderer.timestamp(report.last_ns, message);
+        let ts = self.clamp(now_ns());
+        self.out.clear();
+        let line = Line {
+            timestamp_ns: ts,
+            level: Level::Warn,
+            thread_id: 0,
+            thread_name: Some("ringlog"),
+            target: b"ringlog",
+            message: &self.scratch,
+        };
+        self.renderer.render(&line, &mut self.out);
+        match self.sink.write_run(&self.out) {
+            Ok(()) => {
+                Metrics::add(&self.shared.metrics.bytes_written, self.out.len() as u64);
+                self.unsynced = true;
+            }
+            Err(e) => self.sink_error("write", &e),
+        }
+    }
+
+    /// Counts a sink failure; the first one is also reported on stderr (the
+    /// log itself may be what is failing).
+    fn sink_error(&mut self, what: &str, error: &io::Error) {
+        Metrics::add(&self.shared.metrics.write_errors, 1);
+        if !self.error_reported {
+            self.error_reported = true;
+            eprintln!(
+                "ringlog: log sink {what} failed: {error} (further failures are only counted in the metrics)"
+            );
+        }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn out(&self) -> &[u8] {
+        &self.out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::format::Format;
+    use super::super::logger::Shared;
+    use super::*;
+    use crate::log::FullPolicy;
+
+    struct NullSink;
+    impl Sink for NullSink {
+        fn write_run(&mut self, _: &[u8]) -> io::Result<()> {
+            Ok(())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+        fn sync(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn state() -> State {
+        let shared = Arc::new(Shared {
+            metrics: Default::default(),
+            drops: Default::default(),
+            flush: Default::default(),
+            policy: FullPolicy::Block,
+            max_level: Level::Trace,
+            flush_timeout: Duration::from_secs(1),
+            writer_thread: Default::default(),
+            reported_errors: Default::default(),
+        });
+        State::new(
+            Box::new(NullSink),
+            shared,
+            Renderer::new(Format::Text),
+            FsyncPolicy::Never,
+        )
+    }
+
+    /// The times in a rendered run, in file order.
+    fn times(out: &[u8]) -> Vec<String> {
+        String::from_utf8(out.to_vec())
+            .unwrap()
+            .lines()
+            .map(|l| l.split(' ').next().unwrap().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn timestamps_are_clamped_to_be_non_decreasing() {
+        let mut state = state();
+        // Claim order 1, 2, 3, but the second producer read the clock first.
+        let mut records = [
+            Record::for_test(Level::Info, 5_000, "t", "a"),
+            Record::for_test(Level::Info, 3_000, "t", "b"),
+            Record::for_test(Level::Info, 9_000, "t", "c"),
+        ];
+        let (lines, ticket) = state.render_run(records.iter_mut());
+        assert_eq!((lines, ticket), (3, 0));
+        assert_eq!(
+            times(state.out()),
+            [
+                "1970-01-01T00:00:00.000005000Z",
+                "1970-01-01T00:00:00.000005000Z",
+                "1970-01-01T00:00:00.000009000Z"
+            ]
+        );
+        // The clamp carries across runs.
+        let mut later = [Record::for_test(Level::Info, 1_000, "t", "d")];
+        state.render_run(later.iter_mut());
+        assert_eq!(times(state.out()), ["1970-01-01T00:00:00.000009000Z"]);
+    }
+}

@@ -1,0 +1,134 @@
+//! Logging a record allocates nothing: a counting global allocator counts
+//! allocations made on the logging thread only, after warm-up.
+
+mod common;
+
+use common::with_deadline;
+use ringlog::log::{Level, LoggerBuilder};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+struct Counting;
+
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    /// Set on the thread under test while it counts.
+    static COUNTING: Cell<bool> = const { Cell::new(false) };
+}
+
+fn note() {
+    if COUNTING.try_with(Cell::get).unwrap_or(false) {
+        // Relaxed: read by the same thread after counting stops.
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+// SAFETY: every method forwards to `System` with the caller's arguments,
+// which upholds `GlobalAlloc`'s contract; the counting touches no memory the
+// allocator hands out.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        note();
+        // SAFETY: forwarded with the caller's layout.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        note();
+        // SAFETY: forwarded with the caller's layout.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        note();
+        // SAFETY: forwarded with the caller's pointer, layout and size.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded with the caller's pointer and layout.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// Allocations made by `f` on this thread.
+fn count(f: impl FnOnce()) -> u64 {
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    COUNTING.with(|c| c.set(true));
+    f();
+    COUNTING.with(|c| c.set(false));
+    ALLOCATIONS.load(Ordering::Relaxed) - before
+}
+
+#[test]
+fn logging_a_record_does_not_allocate() {
+    with_deadline("zero_alloc", 60, || {
+        let path =
+            std::env::temp_dir().join(format!("ringlog-test-alloc-{}.log", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        // A small ring: the 20 000 records below wrap it many times, so the
+        // blocking path (waiting for room) is exercised too.
+        let (logger, guard) = LoggerBuilder::new(&path)
+            .capacity(256)
+            .slot_size(128)
+            .build()
+            .unwrap();
+        let name = "order-service";
+        // Warm-up: the first call on a thread looks up its name (allocates).
+        for i in 0..1000 {
+            logger.info("warmup", format_args!("{i}")).unwrap();
+        }
+        logger.flush().unwrap();
+
+        let n = count(|| {
+            for i in 0..20_000u64 {
+                logger
+                    .log(
+                        Level::ALL[(i % 5) as usize],
+                        "app::orders",
+                        format_args!(
+                            "order {i} for {name}: {:.2} EUR, ok={}",
+                            i as f64 * 1.5,
+                            i % 2 == 0
+                        ),
+                    )
+                    .unwrap();
+            }
+        });
+        assert_eq!(n, 0, "allocations while logging 20 000 records");
+
+        #[cfg(feature = "log")]
+        {
+            let n = count(|| {
+                for i in 0..5_000u64 {
+                    log::Log::log(
+                        &logger,
+                        &log::Record::builder()
+                            .level(log::Level::Info)
+                            .target("app::facade")
+                            .args(format_args!("through log::Log {i} {name}"))
+                            .build(),
+                    );
+                }
+            });
+            assert_eq!(n, 0, "allocations while logging through log::Log");
+        }
+
+        // The counter does see allocations: an oversized record spills.
+        let big = "x".repeat(1000);
+        let n = count(|| logger.info("big", format_args!("{big}")).unwrap());
+        assert!(n >= 1, "a spilled record must allocate (counter broken?)");
+
+        guard.shutdown().unwrap();
+        let m = logger.metrics();
+        let expected = 1000 + 20_000 + if cfg!(feature = "log") { 5_000 } else { 0 } + 1;
+        assert_eq!(m.written, expected);
+        assert_eq!(m.spilled, 1);
+        std::fs::remove_file(&path).unwrap();
+    });
+}

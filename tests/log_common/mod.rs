@@ -1,0 +1,133 @@
+//! Helpers shared by the logging tests (tests/log_*.rs).
+#![allow(dead_code)] // each test binary uses a different subset
+
+use ringlog::log::Sink;
+use std::io;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+/// A fresh path in the temp directory (removed if it exists).
+pub fn temp_path(name: &str) -> PathBuf {
+    static N: AtomicU64 = AtomicU64::new(0);
+    let path = std::env::temp_dir().join(format!(
+        "ringlog-test-{name}-{}-{}.log",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_file(&path);
+    path
+}
+
+/// A gate the writer thread's sink waits at, so tests can hold the writer
+/// still (and the ring fill up) deterministically.
+#[derive(Default)]
+pub struct Gate {
+    state: Mutex<(bool, u64)>, // (open, writes entered)
+    cond: Condvar,
+}
+
+impl Gate {
+    pub fn open(&self) {
+        self.state.lock().unwrap().0 = true;
+        self.cond.notify_all();
+    }
+
+    /// Waits until `n` writes have reached the gate; panics after 10 s.
+    pub fn wait_entered(&self, n: u64) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut state = self.state.lock().unwrap();
+        while state.1 < n {
+            let left = deadline
+                .checked_duration_since(Instant::now())
+                .expect("the writer never reached the gate");
+            state = self.cond.wait_timeout(state, left).unwrap().0;
+        }
+    }
+
+    fn pass(&self) {
+        let mut state = self.state.lock().unwrap();
+        state.1 += 1;
+        self.cond.notify_all();
+        while !state.0 {
+            state = self.cond.wait(state).unwrap();
+        }
+    }
+}
+
+/// An in-memory sink whose writes wait at a [`Gate`]; `flush` moves what was
+/// written to the visible output, as a buffering sink would.
+pub struct MemorySink {
+    pub gate: Arc<Gate>,
+    pending: Vec<u8>,
+    pub visible: Arc<Mutex<Vec<u8>>>,
+    pub syncs: Arc<AtomicU64>,
+}
+
+impl MemorySink {
+    /// A sink with an open gate.
+    pub fn new() -> Self {
+        let sink = Self::gated();
+        sink.gate.open();
+        sink
+    }
+
+    /// A sink with a closed gate.
+    pub fn gated() -> Self {
+        Self {
+            gate: Arc::default(),
+            pending: Vec::new(),
+            visible: Arc::default(),
+            syncs: Arc::default(),
+        }
+    }
+
+    pub fn text(visible: &Mutex<Vec<u8>>) -> String {
+        String::from_utf8(visible.lock().unwrap().clone()).unwrap()
+    }
+}
+
+impl Sink for MemorySink {
+    fn write_run(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.gate.pass();
+        self.pending.extend_from_slice(bytes);
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.visible.lock().unwrap().append(&mut self.pending);
+        Ok(())
+    }
+
+    fn sync(&mut self) -> io::Result<()> {
+        self.syncs.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+/// A text line, split into its fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub ts: String,
+    pub level: String,
+    pub thread: String,
+    pub target: String,
+    pub msg: String,
+}
+
+/// Parses `TS LEVEL [thread#id] target: msg` (the thread part without `#id`).
+pub fn parse_line(line: &str) -> Line {
+    let (ts, rest) = line.split_once(' ').expect("timestamp");
+    let (level, rest) = rest.split_at(5);
+    let rest = rest.strip_prefix(" [").expect("thread");
+    let (thread, rest) = rest.split_once("] ").expect("thread end");
+    let (target, msg) = rest.split_once(": ").expect("target");
+    Line {
+        ts: ts.to_string(),
+        level: level.trim_end().to_string(),
+        thread: thread.rsplit_once('#').expect("#id").0.to_string(),
+        target: target.to_string(),
+        msg: msg.to_string(),
+    }
+}
