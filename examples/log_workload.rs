@@ -23,6 +23,8 @@ struct Args {
     capacity: usize,
     slot_size: usize,
     policy: FullPolicy,
+    /// `None`: the logger's default.
+    wait: Option<String>,
     path: PathBuf,
     keep: bool,
 }
@@ -34,6 +36,7 @@ fn parse_args() -> Result<Args, String> {
         capacity: 8192,
         slot_size: 256,
         policy: FullPolicy::Block,
+        wait: None,
         path: std::env::temp_dir().join(format!("ringlog-workload-{}.log", std::process::id())),
         keep: false,
     };
@@ -57,11 +60,18 @@ fn parse_args() -> Result<Args, String> {
                     other => return Err(format!("--policy: block, drop or drop-verbose, not {other}")),
                 }
             }
+            "--wait" => {
+                let wait = value()?;
+                if !["park", "sleep", "yield", "busy-spin"].contains(&wait.as_str()) {
+                    return Err(format!("--wait: park, sleep, yield or busy-spin, not {wait}"));
+                }
+                args.wait = Some(wait);
+            }
             "--path" => args.path = PathBuf::from(value()?),
             "--keep" => args.keep = true,
             "--help" | "-h" => {
                 return Err("usage: log_workload [--threads N] [--records M] [--capacity C] \
-                            [--slot-size B] [--policy block|drop|drop-verbose] [--path FILE] [--keep]"
+                            [--slot-size B] [--policy block|drop|drop-verbose] [--wait park|sleep|yield|busy-spin] [--path FILE] [--keep]"
                     .into())
             }
             other => return Err(format!("unknown argument {other} (try --help)")),
@@ -97,15 +107,26 @@ fn main() -> ExitCode {
 fn run(args: &Args) -> Result<bool, Box<dyn std::error::Error>> {
     // The sink appends: start from an empty file.
     let _ = std::fs::remove_file(&args.path);
-    let guard = install_log(
-        LoggerBuilder::new(&args.path)
-            .capacity(args.capacity)
-            .slot_size(args.slot_size)
-            .full_policy(args.policy),
-    )?;
+    let mut builder = LoggerBuilder::new(&args.path)
+        .capacity(args.capacity)
+        .slot_size(args.slot_size)
+        .full_policy(args.policy);
+    builder = match args.wait.as_deref() {
+        Some("park") => builder.wait_strategy(ringlog::Park::default()),
+        Some("sleep") => builder.wait_strategy(ringlog::Sleep::default()),
+        Some("yield") => builder.wait_strategy(ringlog::Yield::default()),
+        Some("busy-spin") => builder.wait_strategy(ringlog::BusySpin),
+        _ => builder,
+    };
+    let guard = install_log(builder)?;
     println!(
-        "log_workload: {} threads x {} records through `log`, policy {:?}, {} slots of {} B",
-        args.threads, args.records, args.policy, args.capacity, args.slot_size
+        "log_workload: {} threads x {} records through `log`, policy {:?}, {} slots of {} B, wait {}",
+        args.threads,
+        args.records,
+        args.policy,
+        args.capacity,
+        args.slot_size,
+        args.wait.as_deref().unwrap_or("default")
     );
 
     let barrier = Arc::new(Barrier::new(args.threads + 1));

@@ -82,7 +82,7 @@ pub use error::{
     TryPublishBatchError, TryPublishError,
 };
 pub use ring::{ring, Consumer, Producer, ReadChunk, RingBuilder, MAX_CAPACITY};
-pub use wait::{BusySpin, Park, WaitAction, WaitStrategy, Yield};
+pub use wait::{BusySpin, Park, Sleep, WaitAction, WaitStrategy, Yield};
 
 // The README's example runs as a doctest.
 #[cfg(doctest)]

@@ -11,6 +11,7 @@
 //! | [`BusySpin`] | `spin_loop` only | every spinning thread has a core of its own |
 //! | [`Yield`] | spin, then `yield_now` | low latency, threads may share cores |
 //! | [`Park`] (default) | spin, yield, then sleep until woken | idle time should cost no CPU |
+//! | [`Sleep`] | spin, yield, then sleep in growing steps, never woken | the *other* side must never pay for a wake-up (a log writer) |
 //!
 //! With more spinning threads than cores, [`BusySpin`] burns the time slices
 //! that the thread it waits for needs. It still finishes, because the OS preempts,
@@ -19,16 +20,18 @@
 //! # Examples
 //!
 //! ```
-//! use ringlog::{BusySpin, Park, RingBuilder, Yield};
+//! use ringlog::{BusySpin, Park, RingBuilder, Sleep, Yield};
 //!
 //! let (_p, _c) = RingBuilder::new(64).wait_strategy(BusySpin).build::<u64>()?;
 //! let (_p, _c) = RingBuilder::new(64).wait_strategy(Yield::default()).build::<u64>()?;
 //! let (_p, _c) = RingBuilder::new(64).wait_strategy(Park::new(100, 10)).build::<u64>()?;
+//! let (_p, _c) = RingBuilder::new(64).wait_strategy(Sleep::default()).build::<u64>()?;
 //! # Ok::<(), ringlog::BuildError>(())
 //! ```
 
 use crate::sync::{Condvar, Mutex, MutexGuard};
 use std::fmt;
+use std::time::Duration;
 
 /// What a waiting side does on one failed attempt. See [`WaitStrategy`].
 ///
@@ -49,6 +52,9 @@ pub enum WaitAction {
     Yield,
     /// Sleep until the other side signals progress (or a deadline passes).
     Park,
+    /// Sleep for this long, then try again, without asking to be woken: the
+    /// other side never pays for a wake-up. (Under loom: a yield.)
+    Sleep(Duration),
 }
 
 /// How a side of the ring waits for the other.
@@ -218,12 +224,101 @@ impl WaitStrategy for Park {
     }
 }
 
+/// Spin, then yield, then poll in sleeps that double from `min_step` up to
+/// `max_step`, never asking to be woken.
+///
+/// The LMAX Disruptor's `SleepingWaitStrategy`, with a growing sleep. The
+/// side it waits for never pays for a wake-up (no sleeper flag is ever set),
+/// so a producer's publish is never a system call. A consumer that catches
+/// up lets a run build up while it sleeps, rather than chasing the producers'
+/// cache lines one event at a time. The cost is wake-up latency of up to the
+/// current step (plus the OS timer slack, typically 50 µs on Linux) and, while
+/// idle, one timer wake-up per `max_step`.
+///
+/// Use it where the waiting side's latency matters less than the other
+/// side's: a log writer thread (the logging backend's default), a consumer
+/// feeding batches to I/O.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use ringlog::{RingBuilder, Sleep, WaitAction, WaitStrategy};
+/// let sleep = Sleep::new(10, Duration::from_micros(20), Duration::from_micros(80));
+/// assert_eq!(sleep.action(0), WaitAction::Spin);
+/// assert_eq!(sleep.action(10), WaitAction::Yield);
+/// assert_eq!(sleep.action(18), WaitAction::Sleep(Duration::from_micros(20)));
+/// assert_eq!(sleep.action(19), WaitAction::Sleep(Duration::from_micros(40)));
+/// assert_eq!(sleep.action(25), WaitAction::Sleep(Duration::from_micros(80)));
+/// let (producer, consumer) = RingBuilder::new(16).wait_strategy(sleep).build::<u64>()?;
+/// # Ok::<(), ringlog::BuildError>(())
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Sleep {
+    spins: u32,
+    min_step: Duration,
+    max_step: Duration,
+}
+
+/// Yields between the spins and the sleeps of [`Sleep`].
+const SLEEP_YIELDS: u32 = 8;
+
+impl Sleep {
+    /// Spin `spins` times, yield 8 times, then sleep `min_step`, doubling on
+    /// each further attempt up to `max_step` (a `max_step` below `min_step`
+    /// acts as `min_step`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use ringlog::{Sleep, WaitAction, WaitStrategy};
+    /// let fixed = Sleep::new(0, Duration::from_micros(5), Duration::from_micros(5));
+    /// assert_eq!(fixed.action(100), WaitAction::Sleep(Duration::from_micros(5)));
+    /// ```
+    pub const fn new(spins: u32, min_step: Duration, max_step: Duration) -> Self {
+        Self {
+            spins,
+            min_step,
+            max_step,
+        }
+    }
+}
+
+impl Default for Sleep {
+    /// 64 spins, 8 yields, then sleeps from 20 µs doubling up to 1 ms.
+    fn default() -> Self {
+        Self::new(64, Duration::from_micros(20), Duration::from_millis(1))
+    }
+}
+
+impl WaitStrategy for Sleep {
+    #[inline]
+    fn action(&self, attempt: u32) -> WaitAction {
+        if attempt < self.spins {
+            return WaitAction::Spin;
+        }
+        let past_spins = attempt - self.spins;
+        if past_spins < SLEEP_YIELDS {
+            return WaitAction::Yield;
+        }
+        // 2^doublings, capped well before the multiplication could overflow.
+        let doublings = (past_spins - SLEEP_YIELDS).min(20);
+        let step = self.min_step.saturating_mul(1 << doublings);
+        WaitAction::Sleep(step.min(self.max_step).max(self.min_step))
+    }
+}
+
 /// Performs a non-parking [`WaitAction`]; `Park` is the ring's to handle.
 #[inline]
 pub(crate) fn spin_or_yield(action: WaitAction) {
     match action {
         WaitAction::Spin => crate::sync::spin_loop(),
         WaitAction::Yield | WaitAction::Park => crate::sync::yield_now(),
+        #[cfg(not(loom))]
+        WaitAction::Sleep(d) => crate::sync::sleep(d),
+        #[cfg(loom)]
+        WaitAction::Sleep(_) => crate::sync::yield_now(),
     }
 }
 

@@ -5,8 +5,8 @@ mod common;
 
 use common::with_deadline;
 use ringlog::{
-    BusySpin, ClosedError, Park, PublishError, RingBuilder, TryConsumeError, TryPublishError,
-    WaitStrategy, Yield,
+    BusySpin, ClosedError, Park, PublishError, RingBuilder, Sleep, TryConsumeError,
+    TryPublishError, WaitStrategy, Yield,
 };
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -24,6 +24,7 @@ fn strategies() -> Vec<(&'static str, WithStrategy)> {
         ("busy-spin", with(BusySpin)),
         ("yield", with(Yield::default())),
         ("park", with(Park::default())),
+        ("sleep", with(Sleep::default())),
     ]
 }
 

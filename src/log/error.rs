@@ -59,9 +59,11 @@ pub enum FlushError {
     /// The writer thread exited without writing everything (it panicked, or
     /// was abandoned by a shutdown that timed out).
     WriterGone,
-    /// The records were processed, but this many sink writes, flushes or
-    /// syncs failed (during the flush, or earlier and not yet reported by a
-    /// flush), so some records may be missing from the sink.
+    /// The records were processed, but this many sink writes, flushes,
+    /// syncs, rotations or reopens failed (during the flush, or earlier and
+    /// not yet reported by a flush), so some records may be missing from the
+    /// sink ([`MetricsSnapshot::lost`](crate::log::MetricsSnapshot::lost)
+    /// counts those that are).
     WriteErrors(u64),
 }
 
@@ -110,6 +112,9 @@ pub enum LogBuildError {
     ZeroFlushInterval,
     /// The fsync interval of [`FsyncPolicy::Every`](crate::log::FsyncPolicy::Every) was zero.
     ZeroFsyncInterval,
+    /// The rotation settings are invalid (a zero size or period), or
+    /// rotation was asked of a custom sink.
+    Rotation(&'static str),
     /// The log file could not be opened for appending.
     Open {
         /// The path given.
@@ -119,6 +124,10 @@ pub enum LogBuildError {
     },
     /// The writer thread could not be started.
     Spawn(io::Error),
+    /// The signal handlers or the signal thread of
+    /// `LoggerBuilder::flush_on_signal` could not be set up (feature
+    /// `signal`).
+    Signal(io::Error),
 }
 
 impl fmt::Display for LogBuildError {
@@ -142,6 +151,7 @@ impl fmt::Display for LogBuildError {
             Self::Ring(e) => write!(f, "log ring: {e}"),
             Self::ZeroFlushInterval => f.write_str("flush interval must be greater than zero"),
             Self::ZeroFsyncInterval => f.write_str("fsync interval must be greater than zero"),
+            Self::Rotation(msg) => f.write_str(msg),
             Self::Open { path, source } => {
                 write!(
                     f,
@@ -150,6 +160,7 @@ impl fmt::Display for LogBuildError {
                 )
             }
             Self::Spawn(e) => write!(f, "cannot start the log writer thread: {e}"),
+            Self::Signal(e) => write!(f, "cannot set up the flush on SIGTERM/SIGINT: {e}"),
         }
     }
 }
@@ -159,7 +170,7 @@ impl std::error::Error for LogBuildError {
         match self {
             Self::Ring(e) => Some(e),
             Self::Open { source, .. } => Some(source),
-            Self::Spawn(e) => Some(e),
+            Self::Spawn(e) | Self::Signal(e) => Some(e),
             _ => None,
         }
     }

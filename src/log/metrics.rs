@@ -18,6 +18,9 @@ pub(crate) struct Metrics {
     pub(crate) fsyncs: AtomicU64,
     pub(crate) spilled: AtomicU64,
     pub(crate) bytes_written: AtomicU64,
+    pub(crate) lost: AtomicU64,
+    pub(crate) rotations: AtomicU64,
+    pub(crate) reopens: AtomicU64,
 }
 
 impl Metrics {
@@ -45,6 +48,9 @@ impl Metrics {
             fsyncs: get(&self.fsyncs),
             spilled: get(&self.spilled),
             bytes_written: get(&self.bytes_written),
+            lost: get(&self.lost),
+            rotations: get(&self.rotations),
+            reopens: get(&self.reopens),
         }
     }
 }
@@ -87,8 +93,10 @@ pub struct MetricsSnapshot {
     /// occupancy (every slot of a run was occupied when it was taken), capped
     /// by the batch limit.
     pub high_water_mark: u64,
-    /// Failed writes, flushes or syncs of the sink. Records in a failed write
-    /// are lost (and not counted as written).
+    /// Failed writes, flushes or syncs of the sink, and failed rotations or
+    /// reopens ([`SinkEvent::Failed`](crate::log::SinkEvent::Failed), which
+    /// lose nothing). Records in a failed write are counted in
+    /// [`lost`](MetricsSnapshot::lost).
     pub write_errors: u64,
     /// Successful syncs of the sink (fsync).
     pub fsyncs: u64,
@@ -97,6 +105,15 @@ pub struct MetricsSnapshot {
     pub spilled: u64,
     /// Bytes handed to the sink by successful writes, drop reports included.
     pub bytes_written: u64,
+    /// Records taken from the ring whose write failed: not in the sink
+    /// (reported in the log once a write succeeds again). Not counted in
+    /// `written` nor `dropped`.
+    pub lost: u64,
+    /// Rotations of the log file ([`Rotation`](crate::log::Rotation)).
+    pub rotations: u64,
+    /// Times the log file's path was reopened because the open file had
+    /// been removed or moved away.
+    pub reopens: u64,
 }
 
 impl MetricsSnapshot {

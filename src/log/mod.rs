@@ -22,6 +22,13 @@
 //!   dropping the [`LogGuard`] drains the ring and joins the writer; an
 //!   opt-in panic hook logs the panic and flushes. After shutdown, log calls
 //!   return at once (counted as dropped).
+//! - **The log file's life.** [`Rotation`] by size and time with a number of
+//!   files kept (`app.log`, `app.log.1` newest, …); a file removed or moved
+//!   away is noticed and its path reopened; failed writes never block
+//!   producers, and their records are counted as lost
+//!   ([`MetricsSnapshot::lost`]), reported on stderr (rate-limited) and in
+//!   the log once writing works again. Opt-in flush on SIGTERM/SIGINT
+//!   (feature `signal`). See the design notes, "The log file's life".
 //! - **Integrations** behind Cargo features: `log` (`Logger` implements
 //!   `log::Log`; `install_log` sets it up in one call) and `tracing` (`Logger`
 //!   implements `tracing_subscriber::fmt::MakeWriter`).
@@ -68,10 +75,16 @@ mod format;
 mod guard;
 mod level;
 mod logger;
+mod lost;
 mod metrics;
 mod policy;
 mod record;
+mod reopen;
+mod rotation;
+#[cfg(all(unix, feature = "signal"))]
+mod signals;
 mod sink;
+mod stderr_report;
 mod worker;
 
 #[cfg(feature = "log")]
@@ -86,4 +99,5 @@ pub use level::Level;
 pub use logger::Logger;
 pub use metrics::MetricsSnapshot;
 pub use policy::{FsyncPolicy, FullPolicy};
-pub use sink::{FileSink, Sink};
+pub use rotation::Rotation;
+pub use sink::{FileSink, Sink, SinkEvent};

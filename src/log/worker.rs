@@ -18,10 +18,12 @@
 use super::drops::Reporter;
 use super::format::{Line, Renderer};
 use super::logger::Shared;
+use super::lost::Lost;
 use super::metrics::Metrics;
 use super::policy::FsyncPolicy;
 use super::record::{now_ns, Kind, Record};
-use super::sink::Sink;
+use super::sink::{Sink, SinkEvent};
+use super::stderr_report::StderrReport;
 use super::Level;
 use crate::sync::{Arc, Ordering};
 use crate::{ConsumeTimeoutError, Consumer, ReadChunk};
@@ -52,8 +54,10 @@ pub(crate) struct State {
     last_sync: Instant,
     /// Something was written since the last sync.
     unsynced: bool,
-    /// A sink error has been reported on stderr.
-    error_reported: bool,
+    /// Sink failures on stderr, rate-limited.
+    errors: StderrReport,
+    /// Records lost to failed writes, not yet reported in the log.
+    lost: Lost,
 }
 
 impl Worker {
@@ -64,11 +68,14 @@ impl Worker {
         renderer: Renderer,
         flush_interval: Duration,
         fsync: FsyncPolicy,
+        error_report_interval: Duration,
     ) -> Self {
+        let mut state = State::new(sink, shared, renderer, fsync);
+        state.errors = StderrReport::new(error_report_interval);
         Self {
             consumer,
             flush_interval,
-            state: State::new(sink, shared, renderer, fsync),
+            state,
         }
     }
 
@@ -122,7 +129,8 @@ impl State {
             reporter: Reporter::default(),
             last_sync: Instant::now(),
             unsynced: false,
-            error_reported: false,
+            errors: StderrReport::new(Duration::from_secs(10)),
+            lost: Lost::default(),
         }
     }
 
@@ -188,7 +196,9 @@ impl State {
         self.last_ns
     }
 
-    /// Writes `out` (holding `lines` records) with one call.
+    /// Writes `out` (holding `lines` records) with one call. If it fails,
+    /// the records are counted as lost; once a write succeeds again, the
+    /// loss is reported in the log.
     fn write_out(&mut self, lines: u64) {
         match self.sink.write_run(&self.out) {
             Ok(()) => {
@@ -196,8 +206,45 @@ impl State {
                 Metrics::add(&metrics.written, lines);
                 Metrics::add(&metrics.bytes_written, self.out.len() as u64);
                 self.unsynced = true;
+                self.poll_events();
+                if self.lost.pending() {
+                    self.report_lost();
+                }
             }
-            Err(e) => self.sink_error("write", &e),
+            Err(e) => {
+                Metrics::add(&self.shared.metrics.lost, lines);
+                self.lost.note(lines, now_ns());
+                self.sink_error("write", &e);
+                self.poll_events();
+            }
+        }
+    }
+
+    /// Counts what the sink did besides writing (rotations, reopens, failed
+    /// attempts at either).
+    fn poll_events(&mut self) {
+        while let Some(event) = self.sink.poll_event() {
+            let metrics = &self.shared.metrics;
+            match event {
+                SinkEvent::Rotated => Metrics::add(&metrics.rotations, 1),
+                SinkEvent::Reopened => Metrics::add(&metrics.reopens, 1),
+                SinkEvent::Failed { op, error } => self.sink_error(op, &error),
+            }
+        }
+    }
+
+    /// Writes `N records lost to log write errors between t1 and t2`; on
+    /// success the loss is forgotten (it stays in the metrics).
+    fn report_lost(&mut self) {
+        let message = &mut self.scratch;
+        message.clear();
+        super::format::push_u64(self.lost.records, message);
+        message.extend_from_slice(b" records lost to log write errors between ");
+        self.renderer.timestamp(self.lost.first_ns, message);
+        message.extend_from_slice(b" and ");
+        self.renderer.timestamp(self.lost.last_ns, message);
+        if self.write_notice() {
+            self.lost.clear();
         }
     }
 
@@ -217,6 +264,7 @@ impl State {
         if sync_now {
             self.sync();
         }
+        self.poll_events();
         if ticket > 0 {
             self.shared.flush.complete(ticket);
         }
@@ -224,6 +272,9 @@ impl State {
 
     /// The ring is closed and drained: last report, flush and sync.
     fn on_close(&mut self) {
+        if self.lost.pending() {
+            self.report_lost();
+        }
         self.end_of_batch(0);
         if self.fsync != FsyncPolicy::Never {
             self.sync();
@@ -273,6 +324,12 @@ impl State {
         self.renderer.timestamp(report.first_ns, message);
         message.extend_from_slice(b" and ");
         self.renderer.timestamp(report.last_ns, message);
+        self.write_notice();
+    }
+
+    /// Writes `scratch` as a WARN line from target `ringlog` (a report);
+    /// returns whether the write succeeded.
+    fn write_notice(&mut self) -> bool {
         let ts = self.clamp(now_ns());
         self.out.clear();
         let line = Line {
@@ -288,21 +345,20 @@ impl State {
             Ok(()) => {
                 Metrics::add(&self.shared.metrics.bytes_written, self.out.len() as u64);
                 self.unsynced = true;
+                true
             }
-            Err(e) => self.sink_error("write", &e),
+            Err(e) => {
+                self.sink_error("write", &e);
+                false
+            }
         }
     }
 
-    /// Counts a sink failure; the first one is also reported on stderr (the
-    /// log itself may be what is failing).
-    fn sink_error(&mut self, what: &str, error: &io::Error) {
+    /// Counts a sink failure and reports it on stderr, at most once per
+    /// kind per interval (the log itself may be what is failing).
+    fn sink_error(&mut self, what: &'static str, error: &io::Error) {
         Metrics::add(&self.shared.metrics.write_errors, 1);
-        if !self.error_reported {
-            self.error_reported = true;
-            eprintln!(
-                "ringlog: log sink {what} failed: {error} (further failures are only counted in the metrics)"
-            );
-        }
+        self.errors.report(what, error);
     }
 
     #[cfg(test)]

@@ -131,3 +131,86 @@ pub fn parse_line(line: &str) -> Line {
         msg: msg.to_string(),
     }
 }
+
+/// A fresh, empty directory in the temp directory.
+pub fn temp_dir(name: &str) -> PathBuf {
+    static N: AtomicU64 = AtomicU64::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "ringlog-test-{name}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create test dir");
+    dir
+}
+
+/// The log files of `live` in record order: `live.{n}`, …, `live.1`, `live`
+/// (the rotation naming scheme), those that exist.
+pub fn files_in_order(live: &std::path::Path) -> Vec<PathBuf> {
+    let mut rotated = Vec::new();
+    for n in 1.. {
+        let mut name = live.as_os_str().to_owned();
+        name.push(format!(".{n}"));
+        let p = PathBuf::from(name);
+        if !p.exists() {
+            break;
+        }
+        rotated.push(p);
+    }
+    rotated.reverse();
+    if live.exists() {
+        rotated.push(live.to_path_buf());
+    }
+    rotated
+}
+
+/// Checks that the messages `t{t} {i}` in `lines` hold, for every thread
+/// `t < threads`, exactly `i = 0..per_thread` once each and in order;
+/// lines from target `ringlog` (reports) are skipped. Returns the number of
+/// records seen.
+pub fn check_exactly_once_in_order<'a>(
+    lines: impl Iterator<Item = &'a str>,
+    threads: usize,
+    per_thread: u64,
+) -> u64 {
+    let mut next = vec![0u64; threads];
+    let mut seen = 0;
+    for line in lines {
+        let l = parse_line(line);
+        if l.target == "ringlog" {
+            continue;
+        }
+        let (t, i) = l.msg.split_once(' ').expect("t{t} {i}");
+        let t: usize = t.trim_start_matches('t').parse().expect("thread");
+        let i: u64 = i.parse().expect("index");
+        assert_eq!(
+            i, next[t],
+            "thread {t}: expected record {} got {i}",
+            next[t]
+        );
+        next[t] += 1;
+        seen += 1;
+    }
+    for (t, n) in next.iter().enumerate() {
+        assert_eq!(*n, per_thread, "thread {t} records");
+    }
+    seen
+}
+
+/// Logs `t{t} {i}` for `i in 0..per_thread` from `threads` threads.
+pub fn log_from_threads(logger: &ringlog::log::Logger, threads: usize, per_thread: u64) {
+    let handles: Vec<_> = (0..threads)
+        .map(|t| {
+            let logger = logger.clone();
+            std::thread::spawn(move || {
+                for i in 0..per_thread {
+                    logger.info("soak", format_args!("t{t} {i}")).unwrap();
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+}
