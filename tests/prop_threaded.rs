@@ -10,7 +10,7 @@
 mod common;
 
 use proptest::prelude::*;
-use ringlog::{BusySpin, ConsumeTimeoutError, Park, RingBuilder, TryPublishError, Yield};
+use ringlog::{BusySpin, ConsumeTimeoutError, Park, RingBuilder, Sleep, TryPublishError, Yield};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::thread;
 use std::time::Duration;
@@ -20,6 +20,8 @@ enum Wait {
     BusySpin,
     Yield(u32),
     Park(u32, u32),
+    /// `Sleep::new(spins, min_step, max_step)`, steps in microseconds.
+    Sleep(u32, u64, u64),
 }
 
 /// How one producer publishes.
@@ -58,6 +60,7 @@ fn case() -> impl Strategy<Value = Case> {
             Just(Wait::BusySpin),
             (0..8u32).prop_map(Wait::Yield),
             (0..8u32, 0..3u32).prop_map(|(s, y)| Wait::Park(s, y)),
+            (0..8u32, 1..50u64, 1..200u64).prop_map(|(s, lo, hi)| Wait::Sleep(s, lo, hi)),
         ];
         let read = prop_oneof![
             Just(Read::Consume),
@@ -91,6 +94,13 @@ fn strategy(wait: Wait) -> Box<dyn Fn(RingBuilder) -> RingBuilder> {
         Wait::BusySpin => Box::new(|b| b.wait_strategy(BusySpin)),
         Wait::Yield(s) => Box::new(move |b| b.wait_strategy(Yield::new(s))),
         Wait::Park(s, y) => Box::new(move |b| b.wait_strategy(Park::new(s, y))),
+        Wait::Sleep(s, lo, hi) => Box::new(move |b| {
+            b.wait_strategy(Sleep::new(
+                s,
+                Duration::from_micros(lo),
+                Duration::from_micros(hi),
+            ))
+        }),
     }
 }
 
