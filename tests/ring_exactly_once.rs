@@ -4,43 +4,24 @@
 
 mod common;
 
-use common::{scaled, with_deadline};
+use common::{scaled, spawn_pushers, with_deadline, FifoCheck, ID_SHIFT};
 use ringlog::{Consumer, Park, RingBuilder};
 use std::thread;
 
-/// Events are `producer << 40 | index`.
-const ID_SHIFT: u32 = 40;
-
-/// Checks one event against the per-producer expectations.
-fn check(next: &mut [u64], event: u64) {
-    let id = (event >> ID_SHIFT) as usize;
-    let index = event & ((1 << ID_SHIFT) - 1);
-    assert!(
-        id < next.len(),
-        "event {event:#x} names unknown producer {id}"
-    );
-    assert_eq!(
-        index, next[id],
-        "producer {id}: got event {index}, expected {} (lost, duplicated or reordered)",
-        next[id]
-    );
-    next[id] += 1;
-}
-
 /// Drains the consumer until closed, checking every event; returns the count.
-fn drain(consumer: &mut Consumer<u64>, next: &mut [u64], chunks: bool) -> u64 {
+fn drain(consumer: &mut Consumer<u64>, fifo: &mut FifoCheck, chunks: bool) -> u64 {
     let mut total = 0u64;
     if chunks {
         while let Ok(chunk) = consumer.read_chunk() {
             let (head, tail) = chunk.as_slices();
             for &event in head.iter().chain(tail) {
-                check(next, event);
+                fifo.check(event);
             }
             total += chunk.len() as u64;
             chunk.commit_all();
         }
     } else {
-        while let Ok(n) = consumer.consume(|event, _| check(next, *event)) {
+        while let Ok(n) = consumer.consume(|event, _| fifo.check(*event)) {
             total += n as u64;
         }
     }
@@ -55,24 +36,15 @@ fn run(capacity: usize, producers: u64, laps: u64, chunks: bool) {
         .wait_strategy(Park::default())
         .build::<u64>()
         .unwrap();
-    let workers: Vec<_> = (0..producers)
-        .map(|id| {
-            let producer = producer.clone();
-            thread::spawn(move || {
-                for index in 0..per_producer {
-                    producer.push(id << ID_SHIFT | index).unwrap();
-                }
-            })
-        })
-        .collect();
+    let workers = spawn_pushers(&producer, producers, per_producer);
     drop(producer);
-    let mut next = vec![0u64; producers as usize];
-    let consumed = drain(&mut consumer, &mut next, chunks);
+    let mut fifo = FifoCheck::new(producers);
+    let consumed = drain(&mut consumer, &mut fifo, chunks);
     for worker in workers {
         worker.join().unwrap();
     }
     assert_eq!(consumed, per_producer * producers);
-    assert!(next.iter().all(|&n| n == per_producer), "{next:?}");
+    fifo.assert_complete(per_producer);
     assert!(
         consumed >= capacity as u64 * laps,
         "fewer wrap-arounds than asked"
@@ -121,7 +93,7 @@ fn a_shared_producer_reference_works_like_clones() {
     with_deadline("shared_reference", 60, || {
         let (producer, mut consumer) = ringlog::ring::<u64>(64).unwrap();
         let per_thread = scaled(50_000, 50);
-        let mut next = vec![0u64; 3];
+        let mut fifo = FifoCheck::new(3);
         thread::scope(|s| {
             for id in 0..3u64 {
                 let producer = &producer;
@@ -133,9 +105,9 @@ fn a_shared_producer_reference_works_like_clones() {
             }
             let mut seen = 0;
             while seen < 3 * per_thread {
-                seen += consumer.consume(|e, _| check(&mut next, *e)).unwrap() as u64;
+                seen += consumer.consume(|e, _| fifo.check(*e)).unwrap() as u64;
             }
         });
-        assert_eq!(next, vec![per_thread; 3]);
+        fifo.assert_complete(per_thread);
     });
 }

@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{scaled, with_deadline};
+use common::{scaled, spawn_pushers, with_deadline, FifoCheck};
 use ringlog::{BusySpin, Park, RingBuilder, Sleep, WaitStrategy, Yield};
 use std::sync::Mutex;
 use std::thread;
@@ -34,30 +34,14 @@ fn run(strategy: impl WaitStrategy, capacity: usize, per: u64) {
         .wait_strategy(strategy)
         .build::<u64>()
         .unwrap();
-    let workers: Vec<_> = (0..producers)
-        .map(|id| {
-            let producer = producer.clone();
-            thread::spawn(move || {
-                for i in 0..per {
-                    producer.push(id << 40 | i).unwrap();
-                }
-            })
-        })
-        .collect();
+    let workers = spawn_pushers(&producer, producers, per);
     drop(producer);
-    let mut next = vec![0u64; producers as usize];
-    while consumer
-        .consume(|e, _| {
-            let id = (*e >> 40) as usize;
-            assert_eq!(*e & ((1 << 40) - 1), next[id]);
-            next[id] += 1;
-        })
-        .is_ok()
-    {}
+    let mut fifo = FifoCheck::new(producers);
+    while consumer.consume(|e, _| fifo.check(*e)).is_ok() {}
     for w in workers {
         w.join().unwrap();
     }
-    assert_eq!(next, vec![per; producers as usize]);
+    fifo.assert_complete(per);
 }
 
 #[test]

@@ -41,3 +41,63 @@ pub fn scaled(full: u64, small: u64) -> u64 {
         full
     }
 }
+
+/// Events of the per-producer FIFO tests are `producer << ID_SHIFT | index`.
+pub const ID_SHIFT: u32 = 40;
+
+/// Spawns `producers` threads, each pushing `per` events `id << ID_SHIFT | i`
+/// (i = 0, 1, ...) through a clone of `producer`.
+pub fn spawn_pushers(
+    producer: &ringlog::Producer<u64>,
+    producers: u64,
+    per: u64,
+) -> Vec<std::thread::JoinHandle<()>> {
+    (0..producers)
+        .map(|id| {
+            let producer = producer.clone();
+            std::thread::spawn(move || {
+                for index in 0..per {
+                    producer.push(id << ID_SHIFT | index).unwrap();
+                }
+            })
+        })
+        .collect()
+}
+
+/// Checks that each producer's events arrive exactly once and in order.
+pub struct FifoCheck {
+    next: Vec<u64>,
+}
+
+impl FifoCheck {
+    pub fn new(producers: u64) -> Self {
+        Self {
+            next: vec![0; producers as usize],
+        }
+    }
+
+    /// Fails the test if `event` is not the next one of its producer.
+    pub fn check(&mut self, event: u64) {
+        let id = (event >> ID_SHIFT) as usize;
+        let index = event & ((1 << ID_SHIFT) - 1);
+        assert!(
+            id < self.next.len(),
+            "event {event:#x} names unknown producer {id}"
+        );
+        assert_eq!(
+            index, self.next[id],
+            "producer {id}: got event {index}, expected {} (lost, duplicated or reordered)",
+            self.next[id]
+        );
+        self.next[id] += 1;
+    }
+
+    /// Fails the test unless every producer delivered exactly `per` events.
+    pub fn assert_complete(&self, per: u64) {
+        assert!(
+            self.next.iter().all(|&n| n == per),
+            "delivered {:?}, expected {per} each",
+            self.next
+        );
+    }
+}
