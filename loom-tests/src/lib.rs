@@ -5,3 +5,66 @@
 //! ```text
 //! RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 cargo test -p loom-tests --release
 //! ```
+//!
+//! `scripts/loom-planted.sh` rebuilds them with a deliberate bug planted in the
+//! ring (`--cfg ringlog_planted_bug="..."`) and checks that they then fail; see
+//! the "Verification" section of `docs/design.md`.
+//!
+//! This library holds the helpers the models share (loom builds only).
+
+#![cfg(loom)]
+
+/// The event that producer `id` publishes as its `i`-th: never 0, so a slot
+/// read before its first write (the `Default` value) cannot pass as an event.
+pub fn event(id: u64, i: u64) -> u64 {
+    (id + 1) * 100 + i
+}
+
+/// Checks that `got` holds every event of `counts[id]` events from each
+/// producer `id` exactly once, each producer's in the order it published them.
+pub fn assert_exactly_once_fifo(got: &[u64], counts: &[u64]) {
+    let mut next = vec![0u64; counts.len()];
+    for &e in got {
+        assert!(e >= 100, "read a slot that was never written: {got:?}");
+        let id = (e / 100 - 1) as usize;
+        assert!(id < counts.len(), "unknown producer in {got:?}");
+        assert_eq!(
+            e,
+            event(id as u64, next[id]),
+            "lost, duplicated or reordered: {got:?}"
+        );
+        next[id] += 1;
+    }
+    assert_eq!(next, counts, "events missing: {got:?}");
+}
+
+/// Runs `f` under loom's model checker with the environment's settings, but a
+/// preemption bound of 2 unless `LOOM_MAX_PREEMPTIONS` says otherwise (an
+/// unbounded search of these models would take hours).
+pub fn model<F: Fn() + Sync + Send + 'static>(f: F) {
+    let mut builder = loom::model::Builder::new();
+    if builder.preemption_bound.is_none() {
+        builder.preemption_bound = Some(2);
+    }
+    builder.check(f);
+}
+
+/// Installs (once per test binary) a panic hook that stays quiet about the
+/// panics the models plant on purpose (payload starting with `"planted"`), so
+/// that thousands of explored executions do not flood the output; every other
+/// panic is reported by the default hook.
+pub fn quiet_planted_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let planted = info
+                .payload()
+                .downcast_ref::<&str>()
+                .is_some_and(|s| s.starts_with("planted"));
+            if !planted {
+                default(info);
+            }
+        }));
+    });
+}

@@ -291,8 +291,20 @@ impl Sequencer {
             // Release pairs with the Acquire load in `scan` (and
             // `has_data`): our writes to the slot happen-before the
             // consumer's reads of it.
-            self.marker(seq).store(marker, Ordering::Release);
+            #[cfg(not(ringlog_planted_bug = "publish_relaxed"))]
+            let order = Ordering::Release;
+            // Planted bug for the loom models (docs/design.md, "Verification").
+            #[cfg(ringlog_planted_bug = "publish_relaxed")]
+            let order = Ordering::Relaxed;
+            self.marker(seq).store(marker, order);
         }
+        // Planted bug for the loom models: the claimer ignores the consumer's
+        // sleeper flag it cleared, so a parked consumer is never woken.
+        #[cfg(ringlog_planted_bug = "no_consumer_wake")]
+        let claimed = Claimed {
+            wake_consumer: false,
+            ..claimed
+        };
         if claimed.wake_consumer {
             self.consumer_sleepers.wake_all();
         }
@@ -384,7 +396,16 @@ impl Sequencer {
         // our reads of the freed slots happen-before a producer rewrites them.
         // The swap (not a store) reads the PRODUCERS_SLEEPING flag that a CAS
         // in `sleep_for_room` may have set, and clears it.
-        let previous = self.released.swap(upto, Ordering::Release);
+        #[cfg(not(ringlog_planted_bug = "release_relaxed"))]
+        let order = Ordering::Release;
+        // Planted bug for the loom models (docs/design.md, "Verification").
+        #[cfg(ringlog_planted_bug = "release_relaxed")]
+        let order = Ordering::Relaxed;
+        let previous = self.released.swap(upto, order);
+        // Planted bug for the loom models: the consumer ignores the
+        // producers' sleeper flag it cleared, so parked producers never wake.
+        #[cfg(ringlog_planted_bug = "no_producer_wake")]
+        let previous = previous & !PRODUCERS_SLEEPING;
         if previous & PRODUCERS_SLEEPING != 0 {
             self.producer_sleepers.wake_all();
         }
