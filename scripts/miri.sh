@@ -13,11 +13,6 @@
 # - ring_exactly_once::capacity_65536: a 65536-slot ring and 65536+ events per
 #   producer count would take hours in the interpreter; capacities 1, 2 and 64
 #   cover the same code;
-# - ring_close::dropping_the_consumer_wakes_producers_blocked_on_a_full_ring:
-#   it asserts that the ring is full after a 50 ms sleep, a wall-clock
-#   assumption that Miri's virtual clock and scheduler do not honour (the
-#   producers had pushed 0 of 2 when it looked). Not a ring failure; the test
-#   passes in the std, loom and TSan runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,7 +32,6 @@ for f in tests/ring_*.rs; do
     t=$(basename "$f" .rs)
     case "$t" in
         ring_exactly_once) run --test "$t" -- --skip capacity_65536 ;;
-        ring_close) run --test "$t" -- --skip dropping_the_consumer_wakes_producers_blocked_on_a_full_ring ;;
         *) run --test "$t" ;;
     esac
 done

@@ -76,7 +76,11 @@ fn dropping_the_consumer_wakes_producers_blocked_on_a_full_ring() {
                     })
                 })
                 .collect();
-            // Let them fill the ring and block (or spin) on it.
+            // Let them fill the ring (polling: under Miri threads crawl), then
+            // give them time to block (or spin) on it.
+            while pushed.load(Ordering::Relaxed) < 2 {
+                thread::sleep(Duration::from_millis(1));
+            }
             thread::sleep(Duration::from_millis(50));
             assert_eq!(pushed.load(Ordering::Relaxed), 2, "only the capacity fits");
             drop(consumer);

@@ -430,14 +430,13 @@ impl Sequencer {
             // While spinning, look at the cursor (a line every claim writes)
             // and the clock only every 64th time round, so that a spinning
             // consumer does not slow the producers it waits for.
-            if action != WaitAction::Spin || attempt % 64 == 0 {
-                if self.is_drained(next) {
-                    return Err(WaitError::Closed);
-                }
-                #[cfg(not(loom))]
-                if deadline.is_some_and(|d| Instant::now() >= d) {
-                    return Err(WaitError::Timeout);
-                }
+            let look_around = action != WaitAction::Spin || attempt % 64 == 0;
+            if look_around && self.is_drained(next) {
+                return Err(WaitError::Closed);
+            }
+            #[cfg(not(loom))]
+            if look_around && deadline.is_some_and(|d| Instant::now() >= d) {
+                return Err(WaitError::Timeout);
             }
             match action {
                 WaitAction::Park => {
