@@ -38,6 +38,23 @@ pub fn assert_exactly_once_fifo(got: &[u64], counts: &[u64]) {
     assert_eq!(next, counts, "events missing: {got:?}");
 }
 
+/// A ring of `capacity` `u64` slots on which both sides park at once (no
+/// spinning: every wait goes through the sleeper handshake).
+pub fn parking_ring(capacity: usize) -> (ringlog::Producer<u64>, ringlog::Consumer<u64>) {
+    ringlog::RingBuilder::new(capacity)
+        .wait_strategy(ringlog::Park::new(0, 0))
+        .build::<u64>()
+        .unwrap()
+}
+
+/// Consumes until the ring is closed and drained; returns the events in the
+/// order they were handed over.
+pub fn drain(consumer: &mut ringlog::Consumer<u64>) -> Vec<u64> {
+    let mut got = Vec::new();
+    while consumer.consume(|e, _| got.push(*e)).is_ok() {}
+    got
+}
+
 /// Runs `f` under loom's model checker with the environment's settings, but a
 /// preemption bound of 2 unless `LOOM_MAX_PREEMPTIONS` says otherwise (an
 /// unbounded search of these models would take hours).

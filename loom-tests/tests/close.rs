@@ -2,8 +2,8 @@
 #![cfg(loom)]
 
 use loom::thread;
-use loom_tests::{assert_exactly_once_fifo, event, model};
-use ringlog::{Park, PublishError, RingBuilder};
+use loom_tests::{assert_exactly_once_fifo, drain, event, model, parking_ring};
+use ringlog::PublishError;
 
 /// A producer parks on a full ring (2 slots) while the consumer closes it (by
 /// `close`, or by being dropped): the producer wakes with `Closed` and gets
@@ -12,10 +12,7 @@ use ringlog::{Park, PublishError, RingBuilder};
 fn close_while_producer_waits_on_full_ring() {
     for drop_consumer in [false, true] {
         model(move || {
-            let (producer, mut consumer) = RingBuilder::new(2)
-                .wait_strategy(Park::new(0, 0))
-                .build::<u64>()
-                .unwrap();
+            let (producer, mut consumer) = parking_ring(2);
             producer.push(event(0, 0)).unwrap();
             producer.push(event(0, 1)).unwrap();
             let blocked = thread::spawn(move || producer.push(event(0, 2)));
@@ -23,8 +20,7 @@ fn close_while_producer_waits_on_full_ring() {
                 drop(consumer);
             } else {
                 consumer.close();
-                let mut got = Vec::new();
-                while consumer.consume(|e, _| got.push(*e)).is_ok() {}
+                let got = drain(&mut consumer);
                 assert_exactly_once_fifo(&got, &[2]);
             }
             assert_eq!(
@@ -40,17 +36,13 @@ fn close_while_producer_waits_on_full_ring() {
 #[test]
 fn close_while_consumer_waits_on_empty_ring() {
     model(|| {
-        let (producer, mut consumer) = RingBuilder::new(2)
-            .wait_strategy(Park::new(0, 0))
-            .build::<u64>()
-            .unwrap();
+        let (producer, mut consumer) = parking_ring(2);
         let worker = thread::spawn(move || {
             producer.push(event(0, 0)).unwrap();
             producer.close();
             producer // kept alive: the close, not the drop, must wake
         });
-        let mut got = Vec::new();
-        while consumer.consume(|e, _| got.push(*e)).is_ok() {}
+        let got = drain(&mut consumer);
         let _producer = worker.join().unwrap();
         assert_exactly_once_fifo(&got, &[1]);
     });
@@ -63,10 +55,7 @@ fn close_while_consumer_waits_on_empty_ring() {
 #[test]
 fn close_with_claim_in_flight() {
     model(|| {
-        let (producer, mut consumer) = RingBuilder::new(2)
-            .wait_strategy(Park::new(0, 0))
-            .build::<u64>()
-            .unwrap();
+        let (producer, mut consumer) = parking_ring(2);
         let publisher = {
             let producer = producer.clone();
             thread::spawn(move || {
@@ -78,8 +67,7 @@ fn close_with_claim_in_flight() {
             producer.close();
             producer
         });
-        let mut got = Vec::new();
-        while consumer.consume(|e, _| got.push(*e)).is_ok() {}
+        let got = drain(&mut consumer);
         let published = publisher.join().unwrap();
         let _producer = closer.join().unwrap();
         assert_exactly_once_fifo(&got, &[u64::from(published)]);
@@ -93,10 +81,7 @@ fn close_with_claim_in_flight() {
 #[test]
 fn consumer_dropped_while_producers_publish() {
     model(|| {
-        let (producer, mut consumer) = RingBuilder::new(2)
-            .wait_strategy(Park::new(0, 0))
-            .build::<u64>()
-            .unwrap();
+        let (producer, mut consumer) = parking_ring(2);
         let workers: Vec<_> = (0..2)
             .map(|id| {
                 let producer = producer.clone();

@@ -2,8 +2,8 @@
 #![cfg(loom)]
 
 use loom::thread;
-use loom_tests::{assert_exactly_once_fifo, event, model};
-use ringlog::{Park, RingBuilder, Yield};
+use loom_tests::{assert_exactly_once_fifo, drain, event, model, parking_ring};
+use ringlog::{RingBuilder, Yield};
 
 /// Model 1: two producers (2 events and 1) and the consumer on a ring of 2
 /// slots, so a slot is reused while the other producer may be mid-claim. Every event arrives exactly once and in order per
@@ -22,10 +22,7 @@ fn two_producers_wrap_around() {
     // already makes every slot change hands between the producers.
     const COUNTS: [u64; 2] = [2, 1];
     model(|| {
-        let (producer, mut consumer) = RingBuilder::new(2)
-            .wait_strategy(Park::new(0, 0))
-            .build::<u64>()
-            .unwrap();
+        let (producer, mut consumer) = parking_ring(2);
         let workers: Vec<_> = COUNTS
             .iter()
             .enumerate()
@@ -39,8 +36,7 @@ fn two_producers_wrap_around() {
             })
             .collect();
         drop(producer); // the last worker's handle closes the ring
-        let mut got = Vec::new();
-        while consumer.consume(|e, _| got.push(*e)).is_ok() {}
+        let got = drain(&mut consumer);
         for w in workers {
             w.join().unwrap();
         }
@@ -62,8 +58,7 @@ fn one_producer_wrap_around_yield() {
                 producer.push(event(0, i)).unwrap();
             }
         });
-        let mut got = Vec::new();
-        while consumer.consume(|e, _| got.push(*e)).is_ok() {}
+        let got = drain(&mut consumer);
         worker.join().unwrap();
         assert_exactly_once_fifo(&got, &[3]);
     });
@@ -76,10 +71,7 @@ fn one_producer_wrap_around_yield() {
 #[test]
 fn batch_claim_races_single_claim() {
     model(|| {
-        let (producer, mut consumer) = RingBuilder::new(2)
-            .wait_strategy(Park::new(0, 0))
-            .build::<u64>()
-            .unwrap();
+        let (producer, mut consumer) = parking_ring(2);
         let batcher = {
             let producer = producer.clone();
             thread::spawn(move || {
@@ -91,8 +83,7 @@ fn batch_claim_races_single_claim() {
         let single = thread::spawn(move || {
             producer.push(event(1, 0)).unwrap();
         });
-        let mut got = Vec::new();
-        while consumer.consume(|e, _| got.push(*e)).is_ok() {}
+        let got = drain(&mut consumer);
         batcher.join().unwrap();
         single.join().unwrap();
         assert_exactly_once_fifo(&got, &[2, 1]);

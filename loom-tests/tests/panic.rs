@@ -11,7 +11,7 @@
 #![cfg(loom)]
 
 use loom::thread;
-use loom_tests::{assert_exactly_once_fifo, event, model, quiet_planted_panics};
+use loom_tests::{assert_exactly_once_fifo, drain, event, model, quiet_planted_panics};
 use ringlog::{RingBuilder, Yield};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -36,8 +36,7 @@ fn producer_panics_between_claim_and_publish() {
             producer.push(event(0, 0)).unwrap();
             producer.push(event(0, 1)).unwrap();
         });
-        let mut got = Vec::new();
-        while consumer.consume(|e, _| got.push(*e)).is_ok() {}
+        let got = drain(&mut consumer);
         panicker.join().unwrap();
         assert_exactly_once_fifo(&got, &[2]);
     });
@@ -69,8 +68,7 @@ fn batch_panics_half_way() {
             })
         };
         let single = thread::spawn(move || producer.push(event(1, 0)).unwrap());
-        let mut got = Vec::new();
-        while consumer.consume(|e, _| got.push(*e)).is_ok() {}
+        let got = drain(&mut consumer);
         panicker.join().unwrap();
         single.join().unwrap();
         assert_exactly_once_fifo(&got, &[1, 1]);

@@ -6,18 +6,14 @@
 #![cfg(loom)]
 
 use loom::thread;
-use loom_tests::{assert_exactly_once_fifo, event, model};
-use ringlog::{Park, RingBuilder};
+use loom_tests::{assert_exactly_once_fifo, event, model, parking_ring};
 
 /// Model 4: the consumer parks at once on an empty ring (`Park::new(0, 0)`)
 /// while two producers publish one event each; it must wake for both.
 #[test]
 fn consumer_parks_no_lost_wake_up() {
     model(|| {
-        let (producer, mut consumer) = RingBuilder::new(2)
-            .wait_strategy(Park::new(0, 0))
-            .build::<u64>()
-            .unwrap();
+        let (producer, mut consumer) = parking_ring(2);
         let workers: Vec<_> = (0..2)
             .map(|id| {
                 let producer = producer.clone();
@@ -43,10 +39,7 @@ fn consumer_parks_no_lost_wake_up() {
 #[test]
 fn producer_parks_no_lost_wake_up() {
     model(|| {
-        let (producer, mut consumer) = RingBuilder::new(2)
-            .wait_strategy(Park::new(0, 0))
-            .build::<u64>()
-            .unwrap();
+        let (producer, mut consumer) = parking_ring(2);
         let worker = thread::spawn(move || {
             for i in 0..3 {
                 producer.push(event(0, i)).unwrap();
@@ -67,10 +60,7 @@ fn producer_parks_no_lost_wake_up() {
 #[test]
 fn two_producers_park_on_full_ring() {
     model(|| {
-        let (producer, mut consumer) = RingBuilder::new(2)
-            .wait_strategy(Park::new(0, 0))
-            .build::<u64>()
-            .unwrap();
+        let (producer, mut consumer) = parking_ring(2);
         producer.push(event(0, 0)).unwrap();
         producer.push(event(0, 1)).unwrap();
         let workers: Vec<_> = (1..3)
