@@ -7,11 +7,10 @@ mod common;
 mod log_common;
 
 use common::with_deadline;
-use log_common::{check_exactly_once_in_order, log_from_threads};
-use ringlog::log::{FlushError, FullPolicy, LoggerBuilder, ShutdownError, Sink};
+use log_common::{check_exactly_once_in_order, log_from_threads, SwitchableSink};
+use ringlog::log::{FlushError, FullPolicy, LoggerBuilder, ShutdownError};
 use std::io;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 /// ENOSPC on Linux; any error elsewhere.
@@ -52,41 +51,16 @@ fn dev_full_never_blocks_producers_and_counts_every_record_as_lost() {
     });
 }
 
-/// Fails writes with ENOSPC while `full` is set.
-struct FillingDisk {
-    full: Arc<AtomicBool>,
-    out: Arc<Mutex<Vec<u8>>>,
-}
-
-impl Sink for FillingDisk {
-    fn write_run(&mut self, bytes: &[u8]) -> io::Result<()> {
-        if self.full.load(Ordering::SeqCst) {
-            return Err(enospc());
-        }
-        self.out.lock().unwrap().extend_from_slice(bytes);
-        Ok(())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-    fn sync(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
 #[test]
 fn a_full_disk_loses_counted_records_and_says_so_when_space_returns() {
     with_deadline("disk_fills_and_frees", 60, || {
-        let full = Arc::new(AtomicBool::new(false));
-        let out = Arc::new(Mutex::new(Vec::new()));
-        let (logger, guard) = LoggerBuilder::with_sink(FillingDisk {
-            full: full.clone(),
-            out: out.clone(),
-        })
-        .capacity(8)
-        .error_report_interval(Duration::from_secs(3600))
-        .build()
-        .unwrap();
+        let disk = SwitchableSink::new(false, enospc);
+        let (full, out) = (disk.failing.clone(), disk.out.clone());
+        let (logger, guard) = LoggerBuilder::with_sink(disk)
+            .capacity(8)
+            .error_report_interval(Duration::from_secs(3600))
+            .build()
+            .unwrap();
         // Before: written.
         for i in 0..100 {
             logger.info("soak", format_args!("t0 {i}")).unwrap();

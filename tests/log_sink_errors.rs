@@ -2,46 +2,20 @@
 //! or blocks producers. (Recovery of a file sink: tests/log_reopen.rs, tests/log_disk_full.rs.)
 
 mod common;
+mod log_common;
 
 use common::with_deadline;
-use ringlog::log::{FlushError, LoggerBuilder, ShutdownError, Sink};
+use log_common::SwitchableSink;
+use ringlog::log::{FlushError, LoggerBuilder, ShutdownError};
 use std::io;
-use std::sync::{Arc, Mutex};
-
-/// Fails every write while `failing` is set; keeps the rest.
-struct Flaky {
-    failing: Arc<Mutex<bool>>,
-    out: Arc<Mutex<Vec<u8>>>,
-}
-
-impl Sink for Flaky {
-    fn write_run(&mut self, bytes: &[u8]) -> io::Result<()> {
-        if *self.failing.lock().unwrap() {
-            return Err(io::Error::other("disk full (test)"));
-        }
-        self.out.lock().unwrap().extend_from_slice(bytes);
-        Ok(())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-    fn sync(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
+use std::sync::atomic::Ordering;
 
 #[test]
 fn write_errors_are_counted_and_the_writer_carries_on() {
     with_deadline("sink_errors", 30, || {
-        let failing = Arc::new(Mutex::new(true));
-        let out = Arc::new(Mutex::new(Vec::new()));
-        let (logger, guard) = LoggerBuilder::with_sink(Flaky {
-            failing: failing.clone(),
-            out: out.clone(),
-        })
-        .capacity(4)
-        .build()
-        .unwrap();
+        let sink = SwitchableSink::new(true, || io::Error::other("disk full (test)"));
+        let (failing, out) = (sink.failing.clone(), sink.out.clone());
+        let (logger, guard) = LoggerBuilder::with_sink(sink).capacity(4).build().unwrap();
         // Many more records than slots: producers must not block on a
         // failing sink.
         for i in 0..100 {
@@ -62,7 +36,7 @@ fn write_errors_are_counted_and_the_writer_carries_on() {
         );
         assert_eq!(m.dropped_total(), 0, "write failures are not drops");
 
-        *failing.lock().unwrap() = false;
+        failing.store(false, Ordering::SeqCst);
         logger.info("t", format_args!("kept")).unwrap();
         assert_eq!(logger.flush(), Ok(()));
         let text = String::from_utf8(out.lock().unwrap().clone()).unwrap();

@@ -4,7 +4,7 @@
 use ringlog::log::Sink;
 use std::io;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -212,5 +212,40 @@ pub fn log_from_threads(logger: &ringlog::log::Logger, threads: usize, per_threa
         .collect();
     for h in handles {
         h.join().unwrap();
+    }
+}
+
+/// A sink that keeps what it is given, but fails every write with `error()`
+/// while `failing` is set.
+pub struct SwitchableSink {
+    pub failing: Arc<AtomicBool>,
+    pub out: Arc<Mutex<Vec<u8>>>,
+    error: fn() -> io::Error,
+}
+
+impl SwitchableSink {
+    /// A sink, initially failing or not, returning `error()` while failing.
+    pub fn new(failing: bool, error: fn() -> io::Error) -> Self {
+        Self {
+            failing: Arc::new(AtomicBool::new(failing)),
+            out: Arc::new(Mutex::new(Vec::new())),
+            error,
+        }
+    }
+}
+
+impl Sink for SwitchableSink {
+    fn write_run(&mut self, bytes: &[u8]) -> io::Result<()> {
+        if self.failing.load(Ordering::SeqCst) {
+            return Err((self.error)());
+        }
+        self.out.lock().unwrap().extend_from_slice(bytes);
+        Ok(())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    fn sync(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
