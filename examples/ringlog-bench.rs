@@ -578,27 +578,20 @@ fn producers_label(p: usize) -> String {
 }
 
 fn marks(samples: &[Sample]) -> String {
+    let count = |pred: fn(&Status) -> bool| samples.iter().filter(|s| pred(&s.status)).count();
+    let n = samples.len();
     let mut m = String::new();
-    let limited = samples
-        .iter()
-        .filter(|s| s.status == Status::TimeLimited)
-        .count();
+    let limited = count(|s| *s == Status::TimeLimited);
     if limited > 0 {
-        write!(m, " †{limited}/{}", samples.len()).unwrap();
+        write!(m, " †{limited}/{n}").unwrap();
     }
-    let killed = samples
-        .iter()
-        .filter(|s| s.status == Status::Killed)
-        .count();
+    let killed = count(|s| *s == Status::Killed);
     if killed > 0 {
-        write!(m, " ‡killed {killed}/{}", samples.len()).unwrap();
+        write!(m, " ‡killed {killed}/{n}").unwrap();
     }
-    let failed = samples
-        .iter()
-        .filter(|s| matches!(s.status, Status::Failed(_)))
-        .count();
+    let failed = count(|s| matches!(s, Status::Failed(_)));
     if failed > 0 {
-        write!(m, " **CHECK FAILED {failed}/{}**", samples.len()).unwrap();
+        write!(m, " **CHECK FAILED {failed}/{n}**").unwrap();
     }
     m
 }

@@ -102,22 +102,6 @@ impl Model {
     }
 }
 
-fn quiet_planted_panics() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let default = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            let planted = info
-                .payload()
-                .downcast_ref::<&str>()
-                .is_some_and(|s| s.starts_with("planted"));
-            if !planted {
-                default(info);
-            }
-        }));
-    });
-}
-
 fn run(capacity: usize, max_batch: usize, ops: Vec<Op>) -> Result<(), TestCaseError> {
     // BusySpin: a blocking call that the model says cannot block, but does,
     // spins forever, and the caller's watchdog fails the case.
@@ -296,7 +280,7 @@ proptest! {
     /// the model.
     #[test]
     fn ring_matches_vecdeque_model((capacity, max_batch, ops) in case()) {
-        quiet_planted_panics();
+        common::quiet_panics_starting_with("planted");
         // A call the model thinks cannot block but does would spin forever.
         common::with_deadline("ring_matches_vecdeque_model", 30, move || {
             run(capacity, max_batch, ops)

@@ -9,19 +9,9 @@ use ringlog::{Park, RingBuilder, Yield};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::thread;
 
-/// Silences the default panic message for the deliberate panics below.
-fn quiet_panics() {
-    std::panic::set_hook(Box::new(|info| {
-        let msg = info.to_string();
-        if !msg.contains("deliberate") {
-            eprintln!("{msg}");
-        }
-    }));
-}
-
 #[test]
 fn a_panicking_publish_is_skipped_and_traffic_continues() {
-    quiet_panics();
+    common::quiet_panics_starting_with("deliberate");
     for capacity in [1, 2, 64] {
         with_deadline("panicking_publish", 60, move || {
             let (producer, mut consumer) = ringlog::ring::<u64>(capacity).unwrap();
@@ -58,7 +48,7 @@ fn a_panicking_publish_is_skipped_and_traffic_continues() {
 
 #[test]
 fn a_producer_thread_dying_mid_publish_does_not_stall_the_others() {
-    quiet_panics();
+    common::quiet_panics_starting_with("deliberate");
     with_deadline("dying_producer", 60, || {
         let (producer, mut consumer) = RingBuilder::new(4)
             .wait_strategy(Yield::default())
@@ -92,7 +82,7 @@ fn a_producer_thread_dying_mid_publish_does_not_stall_the_others() {
 
 #[test]
 fn a_batch_that_panics_publishes_what_it_wrote_and_skips_the_rest() {
-    quiet_panics();
+    common::quiet_panics_starting_with("deliberate");
     let (producer, mut consumer) = ringlog::ring::<u64>(8).unwrap();
     let result = catch_unwind(AssertUnwindSafe(|| {
         producer.publish_batch_with(5, |i, slot| {
@@ -119,7 +109,7 @@ fn a_batch_that_panics_publishes_what_it_wrote_and_skips_the_rest() {
 
 #[test]
 fn a_panicking_handler_consumes_its_event_and_no_other() {
-    quiet_panics();
+    common::quiet_panics_starting_with("deliberate");
     let (producer, mut consumer) = ringlog::ring::<u64>(8).unwrap();
     for i in 0..5 {
         producer.push(i).unwrap();
@@ -142,7 +132,7 @@ fn a_panicking_handler_consumes_its_event_and_no_other() {
 
 #[test]
 fn many_producers_panicking_at_random_never_wedge_a_small_ring() {
-    quiet_panics();
+    common::quiet_panics_starting_with("deliberate");
     with_deadline("random_panics", 60, || {
         let (producer, mut consumer) = RingBuilder::new(2)
             .wait_strategy(Park::default())

@@ -101,3 +101,22 @@ impl FifoCheck {
         );
     }
 }
+
+/// Installs (once per test binary) a panic hook that stays quiet about the
+/// deliberate panics a test plants (a literal message starting with `marker`);
+/// every other panic is reported by the default hook.
+pub fn quiet_panics_starting_with(marker: &'static str) {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let planted = info
+                .payload()
+                .downcast_ref::<&str>()
+                .is_some_and(|s| s.starts_with(marker));
+            if !planted {
+                default(info);
+            }
+        }));
+    });
+}
