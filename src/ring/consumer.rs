@@ -1,7 +1,7 @@
 //! The consumer handle: take contiguous published runs, then release them.
 
 use super::sequencer::WaitError;
-use super::Shared;
+use super::shared::Shared;
 use crate::error::{ClosedError, TryConsumeError};
 use crate::sync::Arc;
 use std::time::Instant;

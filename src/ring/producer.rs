@@ -1,7 +1,7 @@
 //! The producer handle: claim slots, write them in place, publish.
 
 use super::sequencer::{ClaimError, Claimed, ReleasedCache};
-use super::Shared;
+use super::shared::Shared;
 use crate::error::{PublishBatchError, PublishError, TryPublishBatchError, TryPublishError};
 use crate::sync::Arc;
 

@@ -17,7 +17,7 @@
 //! - a claim that is abandoned by a panic is published as *skipped*, so a
 //!   panicking producer never wedges the ring.
 
-use super::MAX_CAPACITY;
+use super::capacity::MAX_CAPACITY;
 use crate::sync::{AtomicU64, AtomicUsize, Ordering};
 use crate::wait::{spin_or_yield, Sleepers, WaitAction, WaitStrategy};
 use crossbeam_utils::CachePadded;
