@@ -2,7 +2,9 @@
 //! and small enough that the slots fit in memory.
 //!
 //! A leaf module (it imports nothing from the crate): the builder checks a
-//! capacity with it and the sequencer asserts it.
+//! capacity with it, the sequencer asserts it, and
+//! [`BuildError`](crate::BuildError)'s message suggests valid capacities
+//! with it.
 
 /// The largest capacity a ring may have (2^30 slots).
 ///
@@ -28,6 +30,31 @@ pub(crate) fn max_for_slot_size(slot_size: usize) -> usize {
     MAX_CAPACITY.min(prev_power_of_two(by_memory))
 }
 
+/// The valid capacities nearest to `n`: the largest power of two below it (if
+/// `n > 1`) and the smallest above it, each only if it is at most
+/// [`MAX_CAPACITY`] (a value above the maximum gets the maximum as its lower
+/// neighbour). For a power of two, `n` itself is not among them.
+pub(crate) fn neighbours(n: usize) -> (Option<usize>, Option<usize>) {
+    if n == 0 {
+        return (None, Some(1));
+    }
+    if n > MAX_CAPACITY {
+        return (Some(MAX_CAPACITY), None);
+    }
+    let below = if n.is_power_of_two() {
+        n / 2
+    } else {
+        prev_power_of_two(n)
+    };
+    // n ≤ MAX_CAPACITY = 2^30, so doubling `prev_power_of_two(n)` cannot
+    // overflow; it is only kept if it stays within the maximum.
+    let above = prev_power_of_two(n) * 2;
+    (
+        (below >= 1).then_some(below),
+        (above <= MAX_CAPACITY).then_some(above),
+    )
+}
+
 /// The largest power of two ≤ `n` (`n ≥ 1`).
 fn prev_power_of_two(n: usize) -> usize {
     debug_assert!(n >= 1);
@@ -37,6 +64,21 @@ fn prev_power_of_two(n: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn neighbours_of_edge_values_are_valid_capacities() {
+        assert_eq!(neighbours(0), (None, Some(1)));
+        assert_eq!(neighbours(1), (None, Some(2)));
+        assert_eq!(neighbours(3), (Some(2), Some(4)));
+        assert_eq!(neighbours(100), (Some(64), Some(128)));
+        assert_eq!(neighbours(MAX_CAPACITY), (Some(MAX_CAPACITY / 2), None));
+        assert_eq!(
+            neighbours(MAX_CAPACITY - 1),
+            (Some(MAX_CAPACITY / 2), Some(MAX_CAPACITY))
+        );
+        assert_eq!(neighbours(MAX_CAPACITY + 1), (Some(MAX_CAPACITY), None));
+        assert_eq!(neighbours(usize::MAX), (Some(MAX_CAPACITY), None));
+    }
 
     #[test]
     fn max_for_slot_size_is_a_valid_capacity() {
