@@ -22,6 +22,9 @@ use std::time::Instant;
 /// Dropping the consumer closes the ring: producers get `Closed` errors,
 /// including producers blocked waiting for room.
 ///
+/// A `Consumer` is `Send + Sync` for `T: Send`; its `&self` methods reach no
+/// event.
+///
 /// # Examples
 ///
 /// ```
@@ -47,6 +50,17 @@ pub struct Consumer<T> {
     /// The longest run handed out at once (1 ≤ max_batch ≤ capacity).
     max_batch: u64,
 }
+
+// SAFETY: a `Consumer` moved to another thread reads and mutates (`&mut T`)
+// the values the producers wrote, and may drop them all (the last handle drops
+// the slots): `T: Send`. It touches a slot only between the Acquire load of
+// its published marker and its Release of `released`, so no producer accesses
+// it meanwhile.
+unsafe impl<T: Send> Send for Consumer<T> {}
+// SAFETY: `&Consumer` reaches no slot: its `&self` methods (`capacity`,
+// `close`, `is_closed`, `Debug`) read the sequencer only. Reading events needs
+// `&mut Consumer`. We still ask `T: Send`, as every handle of a ring does.
+unsafe impl<T: Send> Sync for Consumer<T> {}
 
 /// What a look at the ring found.
 enum Poll {
@@ -328,6 +342,11 @@ impl<T> Drop for Consumer<T> {
 /// or [`commit_all`](ReadChunk::commit_all). A chunk dropped without commit
 /// releases nothing: the same events are returned by the next read.
 ///
+/// A chunk is `Send` for `T: Send` (like the `&mut Consumer` it borrows) and
+/// `Sync` only for `T: Sync` (like a `MutexGuard`): threads sharing a
+/// `&ReadChunk` read the same events at once through
+/// [`as_slices`](ReadChunk::as_slices).
+///
 /// # Examples
 ///
 /// Writing a whole run with one call (the logging backend does this):
@@ -353,6 +372,18 @@ pub struct ReadChunk<'a, T> {
     /// Events `[consumer.next, consumer.next + len)`; 1 ≤ len ≤ max_batch.
     len: u64,
 }
+
+// SAFETY: a `ReadChunk` is a `&mut Consumer` with a length: sent to another
+// thread it lets that thread mutate (`as_mut_slices`) and release the chunk's
+// events, exactly what sending the `&mut Consumer` would allow: `T: Send`.
+unsafe impl<T: Send> Send for ReadChunk<'_, T> {}
+// SAFETY: through `&ReadChunk`, several threads can call `as_slices` at once
+// and read the same `&T`s concurrently, so `T: Sync` is required (as for
+// `MutexGuard<T>: Sync`), and it suffices: the other `&self` methods read only
+// the consumer's position and the sequencer, and `&mut` access to the events
+// needs `&mut ReadChunk`. (A `Send`-only bound here let two threads share a
+// `&ReadChunk<Cell<u64>>` and race on one slot; issue 9.)
+unsafe impl<T: Sync> Sync for ReadChunk<'_, T> {}
 
 impl<T> ReadChunk<'_, T> {
     /// The number of events in the chunk (at least 1).

@@ -14,8 +14,9 @@ use crate::sync::Arc;
 /// are reused rather than reallocated.
 ///
 /// The ring closes when the last producer is dropped, or on
-/// [`close`](Producer::close). A `Producer` is `Send + Sync` (for `T: Send`):
-/// it can be shared by reference as well as cloned.
+/// [`close`](Producer::close). A `Producer` is `Send + Sync` for `T: Send`
+/// (`T: Sync` is not needed: each thread gets `&mut T` to its own claimed
+/// slots only), so it can be shared by reference as well as cloned.
 ///
 /// # Panics in the closure
 ///
@@ -45,6 +46,23 @@ pub struct Producer<T> {
     /// of its own (see `ReleasedCache`).
     released: ReleasedCache,
 }
+
+// SAFETY: a `Producer` moved to another thread writes `T` values there that
+// the consumer's thread then reads, and its drop may drop every slot's value
+// (the last handle drops the slots), so `T: Send` is needed, and it is enough:
+// a producer touches a slot only through the `&mut T` of a claim, which the
+// sequencer gives to one thread at a time (cursor CAS for the claim, marker
+// and `released` Release/Acquire pairs for the hand-over to and from the
+// consumer). The other fields are atomics.
+unsafe impl<T: Send> Send for Producer<T> {}
+// SAFETY: threads sharing one `&Producer` each get an exclusive `&mut T` to the
+// slots they claimed, never a `&T` that another thread could read at the same
+// time, so `T: Sync` is not needed (as for `Mutex<T>: Sync`); values still
+// cross to the consumer's thread, hence `T: Send`. The cache of `released` they
+// share is an atomic whose Release/Acquire pair carries the consumer's
+// happens-before edge from one sharer to the next (docs/design.md, the
+// `ReleasedCache` row; loom model `shared_producer_on_full_ring`).
+unsafe impl<T: Send> Sync for Producer<T> {}
 
 impl<T> Producer<T> {
     pub(super) fn new(shared: Arc<Shared<T>>) -> Self {
