@@ -96,18 +96,30 @@ impl ReleasedCache {
     }
 
     pub(crate) fn get(&self) -> u64 {
-        // Acquire pairs with the Release store in `Sequencer::try_claim` by
+        // Acquire pairs with the Release store in `ReleasedCache::set` by
         // another thread sharing this handle: that thread's Acquire load of
         // `released` made the consumer's reads of the released slots
         // happen-before its store, and so before our writes to those slots.
-        self.0.load(Ordering::Acquire)
+        self.0.load(CACHE_LOAD)
     }
 
     fn set(&self, value: u64) {
         // Release pairs with the Acquire load in `ReleasedCache::get`.
-        self.0.store(value, Ordering::Release);
+        self.0.store(value, CACHE_STORE);
     }
 }
+
+/// The orderings of [`ReleasedCache`]'s load and store.
+#[cfg(not(ringlog_planted_bug = "cache_relaxed"))]
+const CACHE_LOAD: Ordering = Ordering::Acquire;
+#[cfg(not(ringlog_planted_bug = "cache_relaxed"))]
+const CACHE_STORE: Ordering = Ordering::Release;
+// Planted bug for the loom models (docs/design.md, "Verification"): threads
+// sharing one producer handle lose the happens-before edge the cache carries.
+#[cfg(ringlog_planted_bug = "cache_relaxed")]
+const CACHE_LOAD: Ordering = Ordering::Relaxed;
+#[cfg(ringlog_planted_bug = "cache_relaxed")]
+const CACHE_STORE: Ordering = Ordering::Relaxed;
 
 /// The sequencer state shared by all handles of one ring.
 pub(crate) struct Sequencer {
