@@ -19,6 +19,8 @@
 
 use super::capacity::MAX_CAPACITY;
 use crate::sync::{AtomicU64, AtomicUsize, Ordering};
+#[cfg(not(loom))]
+use crate::wait::sleep_until_at_most;
 use crate::wait::{spin_or_yield, Sleepers, WaitAction, WaitStrategy};
 use crossbeam_utils::CachePadded;
 use std::time::Instant;
@@ -251,7 +253,9 @@ impl Sequencer {
                 Err(ClaimError::Full { seen }) => {
                     match self.wait.action(attempt) {
                         WaitAction::Park => self.sleep_for_room(seen),
-                        action => spin_or_yield(action),
+                        // No deadline: blocking producer calls wait for room
+                        // until it comes or the ring closes.
+                        action => spin_or_yield(action, None),
                     }
                     attempt = attempt.saturating_add(1);
                 }
@@ -456,7 +460,7 @@ impl Sequencer {
                         poll_in_flight(&mut in_flight_polls, deadline);
                     }
                 }
-                action => spin_or_yield(action),
+                action => spin_or_yield(action, deadline),
             }
             attempt = attempt.saturating_add(1);
         }
@@ -495,12 +499,40 @@ impl Sequencer {
         #[cfg(not(loom))]
         if let Some(deadline) = deadline {
             let timeout = deadline.saturating_duration_since(Instant::now());
-            drop(self.consumer_sleepers.sleep_timeout(guard, timeout));
+            let guard = self.consumer_sleepers.sleep_timeout(guard, timeout);
+            self.take_back_consumer_flag(cursor);
+            drop(guard);
             return true;
         }
         let _ = deadline;
         drop(self.consumer_sleepers.sleep(guard));
         true
+    }
+}
+
+impl Sequencer {
+    /// After a timed sleep for data: clears the consumer's sleeper flag that
+    /// `sleep_for_data` set on `cursor` (its value then, flag or not), if the
+    /// cursor is unchanged. A timed wait can end with nobody having claimed
+    /// `next` (the deadline passed): a flag left set would make the next
+    /// claim pay a mutex and a futex wake for a consumer that is no longer
+    /// asleep.
+    ///
+    /// The CAS fails if the cursor moved: a claim cleared the flag and will
+    /// wake us (it takes the sleepers' lock, which we hold, and notifies after
+    /// we drop it), which finds nobody asleep or ends a later sleep early,
+    /// after which the consumer re-checks: harmless. Or `close` set `CLOSED`:
+    /// no claim succeeds any more, so the flag costs nobody anything.
+    #[cfg(not(loom))]
+    fn take_back_consumer_flag(&self, cursor: u64) {
+        // Relaxed, as for setting the flag: it carries no data, and a wake
+        // is ordered by the sleepers' mutex, held by the caller.
+        let _ = self.cursor.compare_exchange(
+            cursor | CONSUMER_SLEEPING,
+            cursor & !CONSUMER_SLEEPING,
+            Ordering::Relaxed,
+            Ordering::Relaxed,
+        );
     }
 }
 
@@ -511,11 +543,7 @@ fn poll_in_flight(polls: &mut u32, deadline: Option<Instant>) {
     *polls = polls.saturating_add(1);
     #[cfg(not(loom))]
     if *polls > 16 {
-        let mut step = std::time::Duration::from_micros(50);
-        if let Some(deadline) = deadline {
-            step = step.min(deadline.saturating_duration_since(Instant::now()));
-        }
-        crate::sync::sleep(step);
+        sleep_until_at_most(std::time::Duration::from_micros(50), deadline);
         return;
     }
     let _ = deadline;
@@ -537,6 +565,35 @@ mod tests {
                 assert_ne!(published(seq), 0);
             }
         }
+    }
+
+    /// A parked consumer whose timed wait expires takes its sleeper flag
+    /// back: the next claim does not pay a wake.
+    #[test]
+    fn a_timed_out_park_leaves_no_sleeper_flag() {
+        let sequencer = Sequencer::new(4, Box::new(crate::wait::Park::new(0, 0)));
+        let deadline = Instant::now() + std::time::Duration::from_millis(5);
+        assert_eq!(
+            sequencer.wait_for_data(0, Some(deadline)),
+            Err(WaitError::Timeout)
+        );
+        assert_eq!(sequencer.cursor.load(Ordering::Relaxed), 0, "flag left set");
+        let claimed = sequencer.try_claim(1, &ReleasedCache::new(0)).unwrap();
+        assert!(!claimed.wake_consumer, "the claim would wake nobody");
+        sequencer.publish(claimed, 1, 1);
+        // An untimed park still sets the flag the next claim must see: here a
+        // claim in another thread wakes the consumer.
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                while sequencer.cursor.load(Ordering::Relaxed) & CONSUMER_SLEEPING == 0 {
+                    std::thread::yield_now();
+                }
+                let claimed = sequencer.try_claim(1, &ReleasedCache::new(0)).unwrap();
+                assert!(claimed.wake_consumer);
+                sequencer.publish(claimed, 1, 1);
+            });
+            assert_eq!(sequencer.wait_for_data(1, None), Ok(()));
+        });
     }
 
     #[test]
