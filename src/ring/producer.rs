@@ -206,8 +206,14 @@ impl<T> Producer<T> {
     }
 
     /// Claims `n` consecutive slots in one step without waiting, calls
-    /// `write(i, slot)` for `i` in `0..n`, and publishes them. The consumer
-    /// sees the `n` events together and in order. `n == 0` does nothing.
+    /// `write(i, slot)` for `i` in `0..n`, and publishes them. `n == 0` does
+    /// nothing.
+    ///
+    /// The `n` events get consecutive sequence numbers: the consumer reads
+    /// them in order, with no other producer's event between them. It need
+    /// not read them in one run: a run (one `consume` call, one
+    /// [`ReadChunk`](crate::ReadChunk)) can end inside the batch, at the
+    /// ring's batch limit or while the batch's slots are being published.
     ///
     /// # Errors
     ///
@@ -218,10 +224,11 @@ impl<T> Producer<T> {
     /// # Examples
     ///
     /// ```
-    /// let (producer, mut consumer) = ringlog::ring::<u64>(8)?;
+    /// let (producer, mut consumer) = ringlog::RingBuilder::new(8).max_batch(3).build::<u64>()?;
     /// producer.try_publish_batch_with(4, |i, slot| *slot = i as u64 * 10).unwrap();
     /// let mut got = vec![];
-    /// consumer.consume(|e, _| got.push(*e)).unwrap();
+    /// assert_eq!(consumer.consume(|e, _| got.push(*e)), Ok(3)); // the batch limit
+    /// assert_eq!(consumer.consume(|e, _| got.push(*e)), Ok(1));
     /// assert_eq!(got, [0, 10, 20, 30]);
     /// # Ok::<(), ringlog::BuildError>(())
     /// ```

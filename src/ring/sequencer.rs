@@ -87,8 +87,15 @@ pub(crate) struct Claimed {
 ///
 /// Reading `released` itself on every claim would pull its cache line away from
 /// the consumer, which writes it once per batch; the cache is re-read only when
-/// the ring looks full. `released` only grows, so a stale cache is merely
-/// pessimistic.
+/// the ring looks full.
+///
+/// Every value in the cache was loaded from `released`, which only grows, so
+/// the cache is never ahead of it. The cache itself does *not* only grow:
+/// threads sharing one handle store what they loaded, and a thread that
+/// loaded earlier may store after one that loaded later, overwriting a larger
+/// value with a smaller one. That is still safe, merely pessimistic: a smaller
+/// value claims less room than there is, and the next claim that looks full
+/// reloads `released`.
 #[derive(Debug)]
 pub(crate) struct ReleasedCache(CachePadded<AtomicU64>);
 
