@@ -106,7 +106,8 @@ impl<X> TryPublishError<X> {
 
 /// The error of [`Producer::push`](crate::Producer::push) and
 /// [`Producer::publish_with`](crate::Producer::publish_with): they wait for
-/// room, so the only failure is a closed ring.
+/// room, so they fail only on a closed ring, or when the room could only
+/// ever be freed by the calling thread itself.
 ///
 /// # Examples
 ///
@@ -122,6 +123,12 @@ impl<X> TryPublishError<X> {
 pub enum PublishError<X> {
     /// The ring is closed; the value (or closure) is handed back.
     Closed(X),
+    /// The ring is full, and only the calling thread could free it: it
+    /// publishes from inside a write closure of the same ring (holding an
+    /// unpublished slot) or from inside the ring's consumer handler. Waiting
+    /// would never end, so nothing was claimed; the value (or closure) is
+    /// handed back. See `Producer::push`, "Deadlocks".
+    WouldDeadlock(X),
 }
 
 impl<X> PublishError<X> {
@@ -137,7 +144,7 @@ impl<X> PublishError<X> {
     /// ```
     pub fn into_inner(self) -> X {
         match self {
-            Self::Closed(x) => x,
+            Self::Closed(x) | Self::WouldDeadlock(x) => x,
         }
     }
 }
@@ -208,6 +215,10 @@ impl<X> TryPublishBatchError<X> {
 pub enum PublishBatchError<X> {
     /// The ring is closed; nothing was claimed.
     Closed(X),
+    /// Fewer than the batch's slots are free, and only the calling thread
+    /// could free the rest (as for [`PublishError::WouldDeadlock`]); nothing
+    /// was claimed.
+    WouldDeadlock(X),
     /// The batch can never fit: it is larger than the ring.
     TooLarge {
         /// The closure, handed back.
@@ -233,7 +244,7 @@ impl<X> PublishBatchError<X> {
     /// ```
     pub fn into_inner(self) -> X {
         match self {
-            Self::Closed(x) | Self::TooLarge { value: x, .. } => x,
+            Self::Closed(x) | Self::WouldDeadlock(x) | Self::TooLarge { value: x, .. } => x,
         }
     }
 }
@@ -323,6 +334,8 @@ debug_without_value!(
 
 const FULL: &str = "ring is full";
 const CLOSED: &str = "ring is closed";
+const WOULD_DEADLOCK: &str =
+    "ring is full and only this thread could free it (publishing from inside a write closure or consumer handler of the same ring)";
 
 fn too_large(f: &mut fmt::Formatter<'_>, requested: usize, capacity: usize) -> fmt::Result {
     write!(
@@ -342,7 +355,10 @@ impl<X> fmt::Display for TryPublishError<X> {
 
 impl<X> fmt::Display for PublishError<X> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(CLOSED)
+        f.write_str(match self {
+            Self::Closed(_) => CLOSED,
+            Self::WouldDeadlock(_) => WOULD_DEADLOCK,
+        })
     }
 }
 
@@ -364,6 +380,7 @@ impl<X> fmt::Display for PublishBatchError<X> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
             Self::Closed(_) => f.write_str(CLOSED),
+            Self::WouldDeadlock(_) => f.write_str(WOULD_DEADLOCK),
             Self::TooLarge {
                 requested,
                 capacity,

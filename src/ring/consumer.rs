@@ -1,5 +1,6 @@
 //! The consumer handle: take contiguous published runs, then release them.
 
+use super::reentry::Hold;
 use super::sequencer::WaitError;
 use super::shared::Shared;
 use crate::error::{ClosedError, TryConsumeError};
@@ -132,6 +133,14 @@ impl<T> Consumer<T> {
     /// [`TryConsumeError::Empty`] if nothing is published yet;
     /// [`TryConsumeError::Closed`] if the ring is closed and drained.
     ///
+    /// # Deadlocks
+    ///
+    /// While the chunk lives, its events are not released: a blocking publish
+    /// into the same ring by the thread holding it waits forever once the
+    /// ring is full (not detected; commit first, or publish with `try_`).
+    /// Called from inside a write closure of the same ring, a waiting read
+    /// waits for that closure's own slot: forever.
+    ///
     /// # Examples
     ///
     /// ```
@@ -163,6 +172,14 @@ impl<T> Consumer<T> {
     ///
     /// [`ClosedError`] once the ring is closed and drained.
     ///
+    /// # Deadlocks
+    ///
+    /// While the chunk lives, its events are not released: a blocking publish
+    /// into the same ring by the thread holding it waits forever once the
+    /// ring is full (not detected; commit first, or publish with `try_`).
+    /// Called from inside a write closure of the same ring, a waiting read
+    /// waits for that closure's own slot: forever.
+    ///
     /// # Examples
     ///
     /// ```
@@ -192,6 +209,14 @@ impl<T> Consumer<T> {
     /// [`ConsumeTimeoutError::Timeout`](crate::ConsumeTimeoutError::Timeout)
     /// if nothing was published in time; `Closed` once the ring is closed and
     /// drained.
+    ///
+    /// # Deadlocks
+    ///
+    /// While the chunk lives, its events are not released: a blocking publish
+    /// into the same ring by the thread holding it waits forever once the
+    /// ring is full (not detected; commit first, or publish with `try_`).
+    /// Called from inside a write closure of the same ring, a waiting read
+    /// waits for that closure's own slot: forever.
     ///
     /// # Examples
     ///
@@ -229,6 +254,15 @@ impl<T> Consumer<T> {
     ///
     /// As for [`try_read_chunk`](Consumer::try_read_chunk).
     ///
+    /// # Deadlocks
+    ///
+    /// The run is released only after `handler` returns, so a blocking
+    /// publish into the same ring from `handler` fails with `WouldDeadlock`
+    /// once the ring is full, and a `try_` publish returns `Full` (see
+    /// [`Producer`](crate::Producer), "Re-entrant calls"). Called from inside
+    /// a write closure of the same ring, a waiting read waits for that
+    /// closure's own slot: forever.
+    ///
     /// # Examples
     ///
     /// ```
@@ -251,6 +285,15 @@ impl<T> Consumer<T> {
     ///
     /// [`ClosedError`] once the ring is closed and drained.
     ///
+    /// # Deadlocks
+    ///
+    /// The run is released only after `handler` returns, so a blocking
+    /// publish into the same ring from `handler` fails with `WouldDeadlock`
+    /// once the ring is full, and a `try_` publish returns `Full` (see
+    /// [`Producer`](crate::Producer), "Re-entrant calls"). Called from inside
+    /// a write closure of the same ring, a waiting read waits for that
+    /// closure's own slot: forever.
+    ///
     /// # Examples
     ///
     /// ```
@@ -271,6 +314,15 @@ impl<T> Consumer<T> {
     /// # Errors
     ///
     /// As for [`read_chunk_timeout`](Consumer::read_chunk_timeout).
+    ///
+    /// # Deadlocks
+    ///
+    /// The run is released only after `handler` returns, so a blocking
+    /// publish into the same ring from `handler` fails with `WouldDeadlock`
+    /// once the ring is full, and a `try_` publish returns `Full` (see
+    /// [`Producer`](crate::Producer), "Re-entrant calls"). Called from inside
+    /// a write closure of the same ring, a waiting read waits for that
+    /// closure's own slot: forever.
     ///
     /// # Examples
     ///
@@ -542,6 +594,15 @@ impl<T> ReadChunk<'_, T> {
     /// would likely panic again); the rest stay for the next read. The panic
     /// propagates.
     ///
+    /// # Deadlocks
+    ///
+    /// The run is released only after `handler` returns, so a blocking
+    /// publish into the same ring from `handler` fails with `WouldDeadlock`
+    /// once the ring is full, and a `try_` publish returns `Full` (see
+    /// [`Producer`](crate::Producer), "Re-entrant calls"). Called from inside
+    /// a write closure of the same ring, a waiting read waits for that
+    /// closure's own slot: forever.
+    ///
     /// # Examples
     ///
     /// ```
@@ -556,9 +617,13 @@ impl<T> ReadChunk<'_, T> {
     /// ```
     pub fn handle<F: FnMut(&mut T, bool)>(self, mut handler: F) -> usize {
         let len = self.len;
+        // `released` stays at `next` until the handled events are committed,
+        // which only this thread does, after the handler returns.
+        let held = Hold::new(self.consumer.shared.sequencer.id(), self.consumer.next);
         let mut progress = CommitOnDrop {
             consumer: self.consumer,
             handled: 0,
+            _held: held,
         };
         for i in 0..len {
             // Counted before the handler runs: see the doc on panics.
@@ -581,10 +646,15 @@ impl<T> ReadChunk<'_, T> {
 }
 
 /// Releases the handled events of [`ReadChunk::handle`] on the way out,
-/// whether it returns or unwinds.
+/// whether it returns or unwinds. While it lives, this thread is recorded as
+/// the consumer inside a handler, so that a blocking publish into the same
+/// ring from the handler fails instead of waiting for room only this thread
+/// can free ([`super::reentry`]).
 struct CommitOnDrop<'a, T> {
     consumer: &'a mut Consumer<T>,
     handled: u64,
+    /// Dropped after the release in `drop`.
+    _held: Hold,
 }
 
 impl<T> Drop for CommitOnDrop<'_, T> {

@@ -6,6 +6,8 @@
 //! - [`slots`]: the storage.
 //! - [`shared`]: the two together, as every handle of one ring holds them.
 //! - [`producer`] and [`consumer`]: the handles, built on the two.
+//! - [`reentry`]: a blocking publish that only its own thread could unblock
+//!   fails instead of hanging.
 //! - [`builder`]: settings and validation ([`capacity`]: which capacities are
 //!   valid).
 //!
@@ -19,6 +21,7 @@ mod builder;
 pub(crate) mod capacity;
 mod consumer;
 mod producer;
+mod reentry;
 mod sequencer;
 mod shared;
 mod slots;

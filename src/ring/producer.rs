@@ -1,5 +1,6 @@
 //! The producer handle: claim slots, write them in place, publish.
 
+use super::reentry::Hold;
 use super::sequencer::{ClaimError, Claimed, ReleasedCache};
 use super::shared::Shared;
 use crate::error::{PublishBatchError, PublishError, TryPublishBatchError, TryPublishError};
@@ -25,6 +26,37 @@ use crate::sync::Arc;
 /// seeing it, other producers and the consumer carry on, and the panic
 /// propagates to the caller. In a batch, the slots filled before the panic are
 /// published as events; the rest are skipped.
+///
+/// # Re-entrant calls
+///
+/// A blocking publish waits for room, which only the consumer frees, in
+/// sequence order. Two calls can make that wait endless:
+/// - publishing into a ring from inside a write closure of the same ring:
+///   the consumer cannot pass the slot this closure fills until it returns;
+/// - publishing into a ring from inside that ring's consumer handler
+///   ([`Consumer::consume`](crate::Consumer::consume) and friends): the
+///   consumer frees nothing until the handler returns.
+///
+/// Such a call waits as long as room can still come (slots before the held
+/// one being read by a consumer on another thread), and fails with
+/// `WouldDeadlock` once it never can; `try_` calls return `Full`. Each thread
+/// tracks one ring it holds (a thread-local set around each write closure and
+/// each handler run), so two cases are not detected and hang: a thread that
+/// holds a [`ReadChunk`](crate::ReadChunk) (a chunk can move between
+/// threads), and a closure of another ring nested in between.
+///
+/// ```
+/// use ringlog::PublishError;
+/// let (producer, _consumer) = ringlog::ring::<u64>(1)?;
+/// producer
+///     .publish_with(|slot| {
+///         *slot = 1;
+///         // The only slot is this one, unpublished until we return.
+///         assert_eq!(producer.push(2), Err(PublishError::WouldDeadlock(2)));
+///     })
+///     .unwrap();
+/// # Ok::<(), ringlog::BuildError>(())
+/// ```
 ///
 /// # Examples
 ///
@@ -129,6 +161,12 @@ impl<T> Producer<T> {
     ///
     /// [`TryPublishError::Full`] or [`TryPublishError::Closed`], with `value`.
     ///
+    /// # Deadlocks
+    ///
+    /// None: it never waits. From inside a write closure or a consumer
+    /// handler of the same ring it returns `Full` when the ring is full (see
+    /// [`Producer`], "Re-entrant calls").
+    ///
     /// # Examples
     ///
     /// ```
@@ -148,7 +186,19 @@ impl<T> Producer<T> {
     /// # Errors
     ///
     /// [`PublishError::Closed`] with `value` if the ring is closed, including
-    /// while waiting.
+    /// while waiting; [`PublishError::WouldDeadlock`] with `value` if only
+    /// this thread could free the room (see "Deadlocks").
+    ///
+    /// # Deadlocks
+    ///
+    /// From inside a write closure of the same ring (this thread holds an
+    /// unpublished slot) or a consumer handler of the same ring, room may be
+    /// one only this thread can free. This call waits while room can still
+    /// come, and fails with `WouldDeadlock` once it never can, instead of
+    /// hanging. It does hang if this thread holds a
+    /// [`ReadChunk`](crate::ReadChunk) of the same ring (not detected) or if
+    /// a closure of another ring is nested between (see [`Producer`],
+    /// "Re-entrant calls").
     ///
     /// # Examples
     ///
@@ -160,7 +210,7 @@ impl<T> Producer<T> {
     /// ```
     pub fn push(&self, value: T) -> Result<(), PublishError<T>> {
         self.publish_one(true, value, |value, slot| *slot = value)
-            .map_err(|(_, value)| PublishError::Closed(value))
+            .map_err(publish_error)
     }
 
     /// Claims a free slot without waiting, lets `write` fill it in place, and
@@ -170,6 +220,12 @@ impl<T> Producer<T> {
     ///
     /// [`TryPublishError::Full`] or [`TryPublishError::Closed`], with `write`
     /// (not called).
+    ///
+    /// # Deadlocks
+    ///
+    /// None: it never waits. From inside a write closure or a consumer
+    /// handler of the same ring it returns `Full` when the ring is full (see
+    /// [`Producer`], "Re-entrant calls").
     ///
     /// # Examples
     ///
@@ -190,7 +246,19 @@ impl<T> Producer<T> {
     /// # Errors
     ///
     /// [`PublishError::Closed`] with `write` (not called) if the ring is
-    /// closed, including while waiting.
+    /// closed, including while waiting; [`PublishError::WouldDeadlock`] if
+    /// only this thread could free the room (see "Deadlocks").
+    ///
+    /// # Deadlocks
+    ///
+    /// From inside a write closure of the same ring (this thread holds an
+    /// unpublished slot) or a consumer handler of the same ring, room may be
+    /// one only this thread can free. This call waits while room can still
+    /// come, and fails with `WouldDeadlock` once it never can, instead of
+    /// hanging. It does hang if this thread holds a
+    /// [`ReadChunk`](crate::ReadChunk) of the same ring (not detected) or if
+    /// a closure of another ring is nested between (see [`Producer`],
+    /// "Re-entrant calls").
     ///
     /// # Examples
     ///
@@ -202,7 +270,7 @@ impl<T> Producer<T> {
     /// ```
     pub fn publish_with<F: FnOnce(&mut T)>(&self, write: F) -> Result<(), PublishError<F>> {
         self.publish_one(true, write, |write, slot| write(slot))
-            .map_err(|(_, write)| PublishError::Closed(write))
+            .map_err(publish_error)
     }
 
     /// Claims `n` consecutive slots in one step without waiting, calls
@@ -220,6 +288,12 @@ impl<T> Producer<T> {
     /// [`TryPublishBatchError::Full`] if fewer than `n` slots are free,
     /// `Closed` if the ring is closed, `TooLarge` if `n` exceeds the capacity.
     /// Nothing is claimed, and `write` is handed back uncalled.
+    ///
+    /// # Deadlocks
+    ///
+    /// None: it never waits. From inside a write closure or a consumer
+    /// handler of the same ring it returns `Full` when the ring is full (see
+    /// [`Producer`], "Re-entrant calls").
     ///
     /// # Examples
     ///
@@ -252,7 +326,10 @@ impl<T> Producer<T> {
                 self.fill(claimed, n as u64, write);
                 Ok(())
             }
-            Err(ClaimError::Full { .. }) => Err(TryPublishBatchError::Full(write)),
+            // `try_claim` never reports `WouldDeadlock` (it does not wait).
+            Err(ClaimError::Full { .. } | ClaimError::WouldDeadlock) => {
+                Err(TryPublishBatchError::Full(write))
+            }
             Err(ClaimError::Closed) => Err(TryPublishBatchError::Closed(write)),
         }
     }
@@ -264,7 +341,20 @@ impl<T> Producer<T> {
     ///
     /// [`PublishBatchError::TooLarge`] at once if `n` exceeds the capacity
     /// (waiting could never succeed); `Closed` if the ring is closed,
-    /// including while waiting. Nothing is claimed, and `write` is handed back.
+    /// including while waiting; `WouldDeadlock` if only this thread could
+    /// free the room (see "Deadlocks"). Nothing is claimed, and `write` is
+    /// handed back.
+    ///
+    /// # Deadlocks
+    ///
+    /// From inside a write closure of the same ring (this thread holds an
+    /// unpublished slot) or a consumer handler of the same ring, room may be
+    /// one only this thread can free. This call waits while room can still
+    /// come, and fails with `WouldDeadlock` once it never can, instead of
+    /// hanging. It does hang if this thread holds a
+    /// [`ReadChunk`](crate::ReadChunk) of the same ring (not detected) or if
+    /// a closure of another ring is nested between (see [`Producer`],
+    /// "Re-entrant calls").
     ///
     /// # Examples
     ///
@@ -294,6 +384,7 @@ impl<T> Producer<T> {
                 self.fill(claimed, n as u64, write);
                 Ok(())
             }
+            Err(ClaimError::WouldDeadlock) => Err(PublishBatchError::WouldDeadlock(write)),
             Err(_) => Err(PublishBatchError::Closed(write)),
         }
     }
@@ -345,9 +436,18 @@ impl<T> Producer<T> {
     }
 }
 
+fn publish_error<X>((error, input): (ClaimError, X)) -> PublishError<X> {
+    match error {
+        ClaimError::WouldDeadlock => PublishError::WouldDeadlock(input),
+        // A blocking claim does not fail with `Full`: it waits.
+        ClaimError::Closed | ClaimError::Full { .. } => PublishError::Closed(input),
+    }
+}
+
 fn try_publish_error<X>((error, input): (ClaimError, X)) -> TryPublishError<X> {
     match error {
-        ClaimError::Full { .. } => TryPublishError::Full(input),
+        // `try_claim` never reports `WouldDeadlock` (it does not wait).
+        ClaimError::Full { .. } | ClaimError::WouldDeadlock => TryPublishError::Full(input),
         ClaimError::Closed => TryPublishError::Closed(input),
     }
 }
@@ -371,12 +471,19 @@ impl<T> Drop for Producer<T> {
 /// Publishes a claim when dropped — on the normal path after the slots are
 /// written, and during unwinding if a `write` closure panicked, so an
 /// abandoned claim never leaves a hole that would stall the consumer.
+///
+/// While it lives, this thread is recorded as holding the claim, so that a
+/// blocking publish into the same ring from inside the `write` closure fails
+/// instead of waiting for room behind its own unpublished claim
+/// ([`super::reentry`]).
 struct PublishOnDrop<'a, T> {
     shared: &'a Shared<T>,
     claimed: Claimed,
     len: u64,
     /// How many slots, from the start of the claim, hold complete events.
     written: u64,
+    /// Dropped after the publish in `drop`.
+    _held: Hold,
 }
 
 impl<'a, T> PublishOnDrop<'a, T> {
@@ -386,6 +493,8 @@ impl<'a, T> PublishOnDrop<'a, T> {
             claimed,
             len,
             written: 0,
+            // `released` cannot pass `claimed.start` until this publishes.
+            _held: Hold::new(shared.sequencer.id(), claimed.start),
         }
     }
 }

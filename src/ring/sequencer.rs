@@ -18,6 +18,7 @@
 //!   panicking producer never wedges the ring.
 
 use super::capacity::MAX_CAPACITY;
+use super::reentry;
 use crate::sync::{AtomicU64, AtomicUsize, Ordering};
 #[cfg(not(loom))]
 use crate::wait::sleep_until_at_most;
@@ -58,10 +59,15 @@ const fn skipped(seq: u64) -> u64 {
 /// Why a claim failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ClaimError {
-    /// Not enough free slots; `released` (its sequence part) was `seen`.
-    Full { seen: u64 },
+    /// Not enough free slots: `released` (its sequence part) was `seen`, and
+    /// the claim needs it to reach `needed`.
+    Full { seen: u64, needed: u64 },
     /// The ring is closed.
     Closed,
+    /// (Blocking claims only.) The ring is full, and only this thread could
+    /// free the room the claim needs: waiting would never end (see
+    /// [`super::reentry`]).
+    WouldDeadlock,
 }
 
 /// Why the consumer stopped waiting for data.
@@ -198,6 +204,13 @@ impl Sequencer {
         (seq & self.mask) as usize
     }
 
+    /// This ring's identity for [`super::reentry`]: the sequencer's address
+    /// (it lives in the ring's `Arc` and never moves), never 0.
+    #[inline]
+    pub(crate) fn id(&self) -> usize {
+        (self as *const Self) as usize
+    }
+
     #[inline]
     fn marker(&self, seq: u64) -> &AtomicU64 {
         &self.markers[self.index(seq)]
@@ -227,7 +240,10 @@ impl Sequencer {
                 let released = self.released.load(Ordering::Acquire) & SEQ_MASK;
                 cache.set(released);
                 if end > released + self.capacity() {
-                    return Err(ClaimError::Full { seen: released });
+                    return Err(ClaimError::Full {
+                        seen: released,
+                        needed: end - self.capacity(),
+                    });
                 }
             }
             // Relaxed on both paths: the CAS only decides *who* owns
@@ -252,12 +268,21 @@ impl Sequencer {
         }
     }
 
-    /// Claims `n` sequences, waiting for room by the wait strategy.
+    /// Claims `n` sequences, waiting for room by the wait strategy; fails
+    /// with `WouldDeadlock` instead of waiting for room that only this
+    /// thread could free.
     pub(crate) fn claim(&self, n: u64, cache: &ReleasedCache) -> Result<Claimed, ClaimError> {
         let mut attempt = 0u32;
+        // Looked up when the ring is first found full, never on the fast
+        // path; it cannot change while this thread waits here.
+        let mut held_limit = None;
         loop {
             match self.try_claim(n, cache) {
-                Err(ClaimError::Full { seen }) => {
+                Err(ClaimError::Full { seen, needed }) => {
+                    let limit = *held_limit.get_or_insert_with(|| reentry::held_limit(self.id()));
+                    if limit.is_some_and(|limit| needed > limit) {
+                        return Err(ClaimError::WouldDeadlock);
+                    }
                     match self.wait.action(attempt) {
                         WaitAction::Park => self.sleep_for_room(seen),
                         // No deadline: blocking producer calls wait for room
