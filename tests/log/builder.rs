@@ -1,8 +1,6 @@
 //! Bad builder settings give clear errors, not panics.
 
-mod log_common;
-
-use log_common::temp_path;
+use crate::log_common::temp_path;
 use ringlog::log::{FsyncPolicy, LogBuildError, LoggerBuilder, MAX_RING_BYTES, MAX_SLOT_SIZE};
 use ringlog::BuildError;
 use std::time::Duration;

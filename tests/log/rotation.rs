@@ -1,11 +1,8 @@
 //! Rotation by size and by time, the number of files kept, and a failing
 //! rotation: every record in exactly one file, in order, never split.
 
-mod common;
-mod log_common;
-
-use common::with_deadline;
-use log_common::{check_exactly_once_in_order, files_in_order, log_from_threads, temp_dir};
+use crate::common::with_deadline;
+use crate::log_common::{check_exactly_once_in_order, files_in_order, log_from_threads, temp_dir};
 use ringlog::log::{FlushError, LogBuildError, LoggerBuilder, Rotation, Sink};
 use std::time::{Duration, SystemTime};
 
@@ -70,7 +67,7 @@ fn only_keep_files_are_kept_and_they_hold_the_newest_records() {
             // What is kept is a contiguous run of the newest records.
             let numbers: Vec<u64> = read_all(&files)
                 .lines()
-                .map(|l| log_common::parse_line(l).msg.parse().unwrap())
+                .map(|l| crate::log_common::parse_line(l).msg.parse().unwrap())
                 .collect();
             assert_eq!(*numbers.last().unwrap(), 1999);
             let first = numbers[0];

@@ -1,11 +1,8 @@
 //! A failing sink is counted, reported to waiters, and never stops the writer
 //! or blocks producers. (Recovery of a file sink: tests/log_reopen.rs, tests/log_disk_full.rs.)
 
-mod common;
-mod log_common;
-
-use common::with_deadline;
-use log_common::SwitchableSink;
+use crate::common::with_deadline;
+use crate::log_common::SwitchableSink;
 use ringlog::log::{FlushError, LoggerBuilder, ShutdownError};
 use std::io;
 use std::sync::atomic::Ordering;

@@ -1,9 +1,7 @@
 //! A sink that panics kills the writer thread; nothing hangs: log calls get
 //! `Closed`, flush gets `WriterGone`, shutdown reports the panic.
 
-mod common;
-
-use common::with_deadline;
+use crate::common::with_deadline;
 use ringlog::log::{FlushError, LogError, LoggerBuilder, ShutdownError, Sink};
 use std::io;
 use std::time::{Duration, Instant};

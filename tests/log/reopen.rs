@@ -3,11 +3,8 @@
 //! duplicated when the file is moved; when it cannot be reopened, the
 //! records are counted as lost and reported once it can.
 
-mod common;
-mod log_common;
-
-use common::with_deadline;
-use log_common::{check_exactly_once_in_order, temp_dir};
+use crate::common::with_deadline;
+use crate::log_common::{check_exactly_once_in_order, temp_dir};
 use ringlog::log::{FlushError, LoggerBuilder};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -102,7 +99,7 @@ fn repeated_logrotate_while_logging_loses_and_duplicates_nothing() {
                 n
             })
         };
-        log_common::log_from_threads(&logger, 4, 25_000);
+        crate::log_common::log_from_threads(&logger, 4, 25_000);
         done.store(true, Ordering::SeqCst);
         let moves = rotator.join().unwrap();
         guard.shutdown().unwrap();

@@ -2,11 +2,8 @@
 //! exactly the lines that were logged: each once, in order per thread, with
 //! the right level, thread and target, and with non-decreasing timestamps.
 
-mod common;
-mod log_common;
-
-use common::with_deadline;
-use log_common::{parse_line, temp_path, Line};
+use crate::common::with_deadline;
+use crate::log_common::{parse_line, temp_path, Line};
 use ringlog::log::{Level, LoggerBuilder};
 
 const THREADS: usize = 4;

@@ -5,9 +5,6 @@
 //!
 //! Skipped under Miri (far too slow there; the ring's unit and integration
 //! tests cover Miri).
-#![cfg(not(miri))]
-
-mod common;
 
 use proptest::prelude::*;
 use ringlog::{BusySpin, ConsumeTimeoutError, Park, RingBuilder, Sleep, TryPublishError, Yield};
@@ -214,7 +211,7 @@ proptest! {
     #[test]
     fn exactly_once_fifo_per_producer_batches_whole(case in case()) {
         let c = case.clone();
-        let got = common::with_deadline("threaded case", 60, move || run(c));
+        let got = crate::common::with_deadline("threaded case", 60, move || run(c));
         check(&case, &got)?;
     }
 }
@@ -227,8 +224,8 @@ proptest! {
 /// room, and both sleep forever (the watchdog fails the test).
 #[test]
 fn panicking_producer_wakes_parked_consumer() {
-    common::with_deadline("panicking_producer_wakes_parked_consumer", 30, || {
-        for _ in 0..common::scaled(20, 2) {
+    crate::common::with_deadline("panicking_producer_wakes_parked_consumer", 30, || {
+        for _ in 0..crate::common::scaled(20, 2) {
             let (producer, mut consumer) = RingBuilder::new(1)
                 .wait_strategy(Park::new(0, 0))
                 .build::<u64>()

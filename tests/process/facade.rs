@@ -1,12 +1,8 @@
 //! The `log` crate integration: one-call install, macros from many threads,
 //! level filtering, and a second install refused.
-#![cfg(feature = "log")]
 
-mod common;
-mod log_common;
-
-use common::with_deadline;
-use log_common::{parse_line, temp_path};
+use crate::common::with_deadline;
+use crate::log_common::{parse_line, temp_path};
 use ringlog::log::{install_log, InstallError, Level, LoggerBuilder};
 
 #[test]
@@ -57,7 +53,7 @@ fn log_macros_reach_the_file() {
                 expected.push(("INFO", "facade", format!("t{t} i{i}")));
                 expected.push(("DEBUG", "facade", format!("t{t} d{i}")));
             }
-            expected.push(("ERROR", "log_facade", format!("t{t} done")));
+            expected.push(("ERROR", module_path!(), format!("t{t} done")));
             assert_eq!(mine, expected);
         }
         assert_eq!(metrics.written, 4 * 2001);

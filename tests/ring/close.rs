@@ -1,9 +1,7 @@
 //! Closing, both ways, while the other side is blocked: nobody hangs, nothing
 //! published is lost, errors hand values back.
 
-mod common;
-
-use common::with_deadline;
+use crate::common::with_deadline;
 use ringlog::{
     BusySpin, ClosedError, Park, PublishError, RingBuilder, Sleep, TryConsumeError,
     TryPublishError, WaitStrategy, Yield,

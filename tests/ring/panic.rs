@@ -2,16 +2,14 @@
 //! and publish has its slot skipped; a consumer handler that panics loses no
 //! other event.
 
-mod common;
-
-use common::{scaled, with_deadline};
+use crate::common::{scaled, with_deadline};
 use ringlog::{Park, RingBuilder, Yield};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::thread;
 
 #[test]
 fn a_panicking_publish_is_skipped_and_traffic_continues() {
-    common::quiet_panics_starting_with("deliberate");
+    crate::common::quiet_panics_starting_with("deliberate");
     for capacity in [1, 2, 64] {
         with_deadline("panicking_publish", 60, move || {
             let (producer, mut consumer) = ringlog::ring::<u64>(capacity).unwrap();
@@ -48,7 +46,7 @@ fn a_panicking_publish_is_skipped_and_traffic_continues() {
 
 #[test]
 fn a_producer_thread_dying_mid_publish_does_not_stall_the_others() {
-    common::quiet_panics_starting_with("deliberate");
+    crate::common::quiet_panics_starting_with("deliberate");
     with_deadline("dying_producer", 60, || {
         let (producer, mut consumer) = RingBuilder::new(4)
             .wait_strategy(Yield::default())
@@ -82,7 +80,7 @@ fn a_producer_thread_dying_mid_publish_does_not_stall_the_others() {
 
 #[test]
 fn a_batch_that_panics_publishes_what_it_wrote_and_skips_the_rest() {
-    common::quiet_panics_starting_with("deliberate");
+    crate::common::quiet_panics_starting_with("deliberate");
     let (producer, mut consumer) = ringlog::ring::<u64>(8).unwrap();
     let result = catch_unwind(AssertUnwindSafe(|| {
         producer.publish_batch_with(5, |i, slot| {
@@ -109,7 +107,7 @@ fn a_batch_that_panics_publishes_what_it_wrote_and_skips_the_rest() {
 
 #[test]
 fn a_panicking_handler_consumes_its_event_and_no_other() {
-    common::quiet_panics_starting_with("deliberate");
+    crate::common::quiet_panics_starting_with("deliberate");
     let (producer, mut consumer) = ringlog::ring::<u64>(8).unwrap();
     for i in 0..5 {
         producer.push(i).unwrap();
@@ -132,7 +130,7 @@ fn a_panicking_handler_consumes_its_event_and_no_other() {
 
 #[test]
 fn many_producers_panicking_at_random_never_wedge_a_small_ring() {
-    common::quiet_panics_starting_with("deliberate");
+    crate::common::quiet_panics_starting_with("deliberate");
     with_deadline("random_panics", 60, || {
         let (producer, mut consumer) = RingBuilder::new(2)
             .wait_strategy(Park::default())

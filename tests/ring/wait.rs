@@ -7,9 +7,7 @@
 //! finishes because the OS preempts; the event count is modest so it does so
 //! in seconds, and the watchdog turns a hang into a failure.
 
-mod common;
-
-use common::{scaled, spawn_pushers, with_deadline, FifoCheck};
+use crate::common::{scaled, spawn_pushers, with_deadline, FifoCheck};
 use ringlog::{BusySpin, Park, RingBuilder, Sleep, WaitStrategy, Yield};
 use std::sync::Mutex;
 use std::thread;

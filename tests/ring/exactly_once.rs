@@ -2,9 +2,7 @@
 //! of wrap-arounds, at capacities 1, 2, 64 and 65536, through both consumer
 //! APIs (closure and chunk slices).
 
-mod common;
-
-use common::{scaled, spawn_pushers, with_deadline, FifoCheck, ID_SHIFT};
+use crate::common::{scaled, spawn_pushers, with_deadline, FifoCheck, ID_SHIFT};
 use ringlog::{Consumer, Park, RingBuilder};
 use std::thread;
 

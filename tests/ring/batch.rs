@@ -1,9 +1,7 @@
 //! Batch publishing: one claim for n slots, events of a batch consumed
 //! contiguously and in order, and batches larger than the ring refused at once.
 
-mod common;
-
-use common::{scaled, with_deadline};
+use crate::common::{scaled, with_deadline};
 use ringlog::{PublishBatchError, RingBuilder, TryPublishBatchError, Yield};
 use std::thread;
 

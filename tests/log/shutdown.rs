@@ -2,11 +2,8 @@
 //! (counted as dropped); producers blocked on a full ring wake up; a stuck
 //! writer makes shutdown time out instead of hanging.
 
-mod common;
-mod log_common;
-
-use common::with_deadline;
-use log_common::{temp_path, MemorySink};
+use crate::common::with_deadline;
+use crate::log_common::{temp_path, MemorySink};
 use ringlog::log::{FullPolicy, Level, LogError, LoggerBuilder, ShutdownError};
 use std::time::{Duration, Instant};
 

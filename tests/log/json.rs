@@ -1,10 +1,7 @@
 //! JSON lines parse back with serde_json into exactly what was logged.
 
-mod common;
-mod log_common;
-
-use common::with_deadline;
-use log_common::temp_path;
+use crate::common::with_deadline;
+use crate::log_common::temp_path;
 use ringlog::log::{Format, Level, LoggerBuilder};
 use serde_json::Value;
 

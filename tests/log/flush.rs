@@ -2,11 +2,8 @@
 //! in the file; a stuck writer makes flush time out with an error; an idle
 //! writer flushes (and syncs by interval) without being asked.
 
-mod common;
-mod log_common;
-
-use common::with_deadline;
-use log_common::{temp_path, MemorySink};
+use crate::common::with_deadline;
+use crate::log_common::{temp_path, MemorySink};
 use ringlog::log::{FlushError, FsyncPolicy, LoggerBuilder};
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};

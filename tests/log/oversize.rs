@@ -1,10 +1,7 @@
 //! Records larger than their slot are spilled, never cut.
 
-mod common;
-mod log_common;
-
-use common::with_deadline;
-use log_common::{parse_line, temp_path};
+use crate::common::with_deadline;
+use crate::log_common::{parse_line, temp_path};
 use ringlog::log::{Level, LoggerBuilder};
 
 #[test]

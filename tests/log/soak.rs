@@ -5,11 +5,8 @@
 //! runs the large one: 10^7 records (4 × 2 500 000, ~700 MB of log in 16 MiB
 //! files; not run in CI).
 
-mod common;
-mod log_common;
-
-use common::with_deadline;
-use log_common::{files_in_order, log_from_threads, parse_line, temp_dir};
+use crate::common::with_deadline;
+use crate::log_common::{files_in_order, log_from_threads, parse_line, temp_dir};
 use ringlog::log::{LoggerBuilder, Rotation};
 use std::time::Instant;
 

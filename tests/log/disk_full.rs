@@ -3,11 +3,8 @@
 //! is either written or counted as lost, and the loss is reported in the log
 //! once writing works again.
 
-mod common;
-mod log_common;
-
-use common::with_deadline;
-use log_common::{check_exactly_once_in_order, log_from_threads, SwitchableSink};
+use crate::common::with_deadline;
+use crate::log_common::{check_exactly_once_in_order, log_from_threads, SwitchableSink};
 use ringlog::log::{FlushError, FullPolicy, LoggerBuilder, ShutdownError};
 use std::io;
 use std::sync::atomic::Ordering;

@@ -3,9 +3,6 @@
 //!
 //! Skipped under Miri (far too slow there; the ring's unit and integration
 //! tests cover Miri).
-#![cfg(not(miri))]
-
-mod common;
 
 use proptest::prelude::*;
 use ringlog::{
@@ -280,9 +277,9 @@ proptest! {
     /// the model.
     #[test]
     fn ring_matches_vecdeque_model((capacity, max_batch, ops) in case()) {
-        common::quiet_panics_starting_with("planted");
+        crate::common::quiet_panics_starting_with("planted");
         // A call the model thinks cannot block but does would spin forever.
-        common::with_deadline("ring_matches_vecdeque_model", 30, move || {
+        crate::common::with_deadline("ring_matches_vecdeque_model", 30, move || {
             run(capacity, max_batch, ops)
         })?;
     }

@@ -1,11 +1,7 @@
 //! The `tracing` integration: a fmt subscriber writing through a `Logger`.
-#![cfg(feature = "tracing")]
 
-mod common;
-mod log_common;
-
-use common::with_deadline;
-use log_common::temp_path;
+use crate::common::with_deadline;
+use crate::log_common::temp_path;
 use ringlog::log::{FullPolicy, Level, LoggerBuilder};
 
 #[test]
@@ -13,7 +9,7 @@ fn tracing_events_become_lines() {
     with_deadline("tracing", 60, || {
         let path = temp_path("tracing");
         let (logger, guard) = LoggerBuilder::new(&path)
-            .slot_size(64)
+            .slot_size(128) // an `event` line fits; the WARN lines spill
             .max_level(Level::Info) // DEBUG events are filtered by the logger
             .full_policy(FullPolicy::BlockAtOrAbove(Level::Warn))
             .build()

@@ -4,9 +4,7 @@
 //! test binary again as a child process (`child_main`), whose sink takes
 //! 1 ms per record, so records are still in the ring when the process ends.
 
-mod common;
-
-use common::with_deadline;
+use crate::common::with_deadline;
 use ringlog::log::{LoggerBuilder, Sink};
 use std::io::{self, BufRead, Write};
 use std::path::Path;
@@ -78,7 +76,12 @@ fn run_child(mode: &str, term: bool) -> (ExitStatus, usize) {
         std::process::id()
     ));
     let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "child_main", "--nocapture", "--test-threads=1"])
+        .args([
+            "--exact",
+            "process_end::child_main",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env("RINGLOG_CHILD", mode)
         .env("RINGLOG_CHILD_PATH", &path)
         .stdout(Stdio::piped())
@@ -88,7 +91,7 @@ fn run_child(mode: &str, term: bool) -> (ExitStatus, usize) {
     if term {
         let stdout = io::BufReader::new(child.stdout.take().unwrap());
         for line in stdout.lines() {
-            // libtest prints `test child_main ... ` first, on the same line.
+            // libtest prints `test process_end::child_main ... ` first, on the same line.
             if line.unwrap().ends_with("ready") {
                 break;
             }

@@ -2,9 +2,7 @@
 //! builder (not a panic, not a logger that silently loses everything), and
 //! creates nothing.
 
-mod log_common;
-
-use log_common::temp_dir;
+use crate::log_common::temp_dir;
 use ringlog::log::{LogBuildError, LoggerBuilder};
 use std::io::ErrorKind;
 use std::path::Path;

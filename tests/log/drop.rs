@@ -1,11 +1,8 @@
 //! Full-ring policies: Drop counts per level and reports the drops in the log;
 //! a per-level policy drops the verbose levels and blocks the severe ones.
 
-mod common;
-mod log_common;
-
-use common::with_deadline;
-use log_common::{parse_line, MemorySink};
+use crate::common::with_deadline;
+use crate::log_common::{parse_line, MemorySink};
 use ringlog::log::{FullPolicy, Level, LogError, LoggerBuilder};
 use std::sync::mpsc;
 use std::time::Duration;
