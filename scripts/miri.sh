@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
-# Runs the ring's unit tests and integration tests (tests/ring_*.rs) under
+# Runs the ring's unit tests and integration tests (tests/ring/) under
 # Miri with strict provenance, installing the nightly components it needs.
 #
 #   scripts/miri.sh
 #
 # Not run under Miri, and why:
 # - doctests, and the logging backend's unit tests (src/log) and tests
-#   (tests/log_*.rs): not the ring, and they read the wall clock
+#   (tests/log/, tests/process/): not the ring, and they read the wall clock
 #   (`SystemTime::now`), which Miri's isolation refuses;
-# - tests/prop_*.rs: proptest is far too slow under Miri (the files are
-#   `#![cfg(not(miri))]`, so they compile to nothing there);
-# - ring_exactly_once::capacity_65536: a 65536-slot ring and 65536+ events per
+# - tests/ring/prop_*.rs: proptest is far too slow under Miri (the modules are
+#   `#[cfg(not(miri))]`, so they compile to nothing there);
+# - exactly_once::capacity_65536: a 65536-slot ring and 65536+ events per
 #   producer count would take hours in the interpreter; capacities 1, 2 and 64
 #   cover the same code;
 set -euo pipefail
@@ -28,10 +28,4 @@ run() {
 }
 
 run --lib -- ring:: wait:: sync::
-for f in tests/ring_*.rs; do
-    t=$(basename "$f" .rs)
-    case "$t" in
-        ring_exactly_once) run --test "$t" -- --skip capacity_65536 ;;
-        *) run --test "$t" ;;
-    esac
-done
+run --test ring -- --skip capacity_65536

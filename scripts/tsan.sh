@@ -5,8 +5,8 @@
 #
 # Nightly, with std rebuilt instrumented (-Zbuild-std) so that TSan sees the
 # atomics inside std's Mutex/Condvar too; a target directory of its own. Runs
-# the unit tests, the ring's integration tests (tests/ring_*.rs) and the
-# threaded properties (tests/prop_threaded.rs, fewer cases: PROPTEST_CASES).
+# the unit tests and the ring's integration tests (tests/ring/, with the
+# properties at fewer cases: PROPTEST_CASES).
 # No suppressions are needed: the ring uses no standalone fences (which TSan
 # does not model), and every data access is ordered by an acquire/release
 # pair or a mutex that TSan understands.
@@ -23,12 +23,9 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target/tsan}"
 export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1 second_deadlock_stack=1}"
 export PROPTEST_CASES="${PROPTEST_CASES:-16}"
 
-tests=(--lib --test prop_threaded)
-for f in tests/ring_*.rs; do
-    tests+=(--test "$(basename "$f" .rs)")
-done
+tests=(--lib --test ring)
 
-# `--skip capacity_65536` (ring_exactly_once): 65536 slots and 65536+ events
+# `--skip capacity_65536` (exactly_once): 65536 slots and 65536+ events
 # per producer count run past the test's own 300 s watchdog under TSan's
 # slowdown on 2 shared cores (measured: 338 s); capacities 1, 2 and 64 run.
 exec timeout "${TSAN_TIMEOUT:-1800}" cargo +nightly test -Zbuild-std --target "$target" \

@@ -7,7 +7,7 @@
 //! but loom runs every model thread on one OS thread and its `Mutex` unwraps
 //! the poisoned std mutex inside, so the model itself would panic. The
 //! guard's wake-up of a parked consumer is covered in the std build by
-//! `tests/prop_threaded.rs` (`panicking_producer_wakes_parked_consumer`).
+//! `tests/ring/prop_threaded.rs` (`panicking_producer_wakes_parked_consumer`).
 #![cfg(loom)]
 
 use loom::thread;

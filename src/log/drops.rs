@@ -12,6 +12,7 @@
 //! count by the next; the next report then uses the previous report's end as
 //! both its start and end.
 
+use super::format::{push_u64, Renderer};
 use super::level::Level;
 use super::metrics::Metrics;
 use super::record::now_ns;
@@ -58,10 +59,34 @@ pub(crate) struct Report {
 }
 
 impl Report {
-    /// The message: `N records dropped (INFO a, DEBUG b) between `, followed by
-    /// the two times (which the caller renders).
+    /// The number of records dropped.
     pub(crate) fn total(&self) -> u64 {
         self.by_level.iter().sum()
+    }
+
+    /// Replaces `out` with the report's message:
+    /// `N records dropped (DEBUG a, TRACE b) between t1 and t2`.
+    pub(crate) fn message(&self, renderer: &mut Renderer, out: &mut Vec<u8>) {
+        out.clear();
+        push_u64(self.total(), out);
+        out.extend_from_slice(b" records dropped (");
+        let mut first = true;
+        for level in Level::ALL {
+            let n = self.by_level[level.index()];
+            if n > 0 {
+                if !first {
+                    out.extend_from_slice(b", ");
+                }
+                first = false;
+                out.extend_from_slice(level.as_str().as_bytes());
+                out.push(b' ');
+                push_u64(n, out);
+            }
+        }
+        out.extend_from_slice(b") between ");
+        renderer.timestamp(self.first_ns, out);
+        out.extend_from_slice(b" and ");
+        renderer.timestamp(self.last_ns, out);
     }
 }
 

@@ -1,9 +1,8 @@
 //! Shutdown: the guard, and the opt-in panic hook.
 
-use super::error::{FlushError, ShutdownError};
+use super::error::{FlushError, LogError, ShutdownError};
 use super::level::Level;
 use super::logger::Logger;
-use super::LogError;
 use crate::sync::Ordering;
 use std::fmt;
 use std::thread::JoinHandle;

@@ -1,34 +1,15 @@
 //! The logging handle: the producer side.
 
-use super::drops::DropTimes;
 use super::error::{FlushError, LogError};
-use super::flush::FlushState;
 use super::level::Level;
 use super::metrics::{Metrics, MetricsSnapshot};
-use super::policy::FullPolicy;
 use super::record::{Kind, Record};
-use crate::sync::{Arc, AtomicU64, Ordering};
-use crate::{Producer, TryPublishError};
+use super::shared::Shared;
+use crate::error::TryPublishError;
+use crate::ring::Producer;
+use crate::sync::{Arc, Ordering};
 use std::fmt;
-use std::sync::OnceLock;
-use std::thread::ThreadId;
 use std::time::{Duration, Instant};
-
-/// What every handle of one logger, and its writer thread, share.
-#[derive(Debug)]
-pub(crate) struct Shared {
-    pub(crate) metrics: Metrics,
-    pub(crate) drops: DropTimes,
-    pub(crate) flush: FlushState,
-    pub(crate) policy: FullPolicy,
-    pub(crate) max_level: Level,
-    /// The timeout of [`Logger::flush`].
-    pub(crate) flush_timeout: Duration,
-    /// The writer thread, which must not wait for itself.
-    pub(crate) writer_thread: OnceLock<ThreadId>,
-    /// Sink failures up to this count have been reported by a flush.
-    pub(crate) reported_errors: AtomicU64,
-}
 
 /// A handle for logging: cheap to clone, `Send + Sync`, and usable from any
 /// number of threads.
@@ -39,7 +20,7 @@ pub(crate) struct Shared {
 /// happens per record unless the message is larger than the slot (see the
 /// [module docs](crate::log)).
 ///
-/// When the ring is full, the [`FullPolicy`] decides between waiting and
+/// When the ring is full, the [`FullPolicy`](crate::log::FullPolicy) decides between waiting and
 /// dropping. After the logger is shut down (its [`LogGuard`] dropped), calls
 /// return [`LogError::Closed`] at once and count as dropped.
 ///

@@ -4,6 +4,8 @@
 //! `N records lost to log write errors between t1 and t2` (the times of the
 //! first and last failed write).
 
+use super::format::{push_u64, Renderer};
+
 /// Losses not yet reported in the log.
 #[derive(Debug, Default)]
 pub(crate) struct Lost {
@@ -25,6 +27,17 @@ impl Lost {
     /// Whether there is something to report.
     pub(crate) fn pending(&self) -> bool {
         self.records > 0
+    }
+
+    /// Replaces `out` with the report's message:
+    /// `N records lost to log write errors between t1 and t2`.
+    pub(crate) fn message(&self, renderer: &mut Renderer, out: &mut Vec<u8>) {
+        out.clear();
+        push_u64(self.records, out);
+        out.extend_from_slice(b" records lost to log write errors between ");
+        renderer.timestamp(self.first_ns, out);
+        out.extend_from_slice(b" and ");
+        renderer.timestamp(self.last_ns, out);
     }
 
     /// Forgets what was reported.

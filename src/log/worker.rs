@@ -16,19 +16,31 @@
 //! records carry their own time, which cannot be clamped.
 
 use super::drops::Reporter;
-use super::format::{Line, Renderer};
-use super::logger::Shared;
+use super::format::{Format, Line, Renderer};
+use super::level::Level;
 use super::lost::Lost;
 use super::metrics::Metrics;
 use super::policy::FsyncPolicy;
 use super::record::{now_ns, Kind, Record};
+use super::shared::Shared;
 use super::sink::{Sink, SinkEvent};
 use super::stderr_report::StderrReport;
-use super::Level;
+use crate::error::ConsumeTimeoutError;
+use crate::ring::{Consumer, ReadChunk};
 use crate::sync::{Arc, Ordering};
-use crate::{ConsumeTimeoutError, Consumer, ReadChunk};
 use std::io;
 use std::time::{Duration, Instant};
+
+/// How the writer thread renders, syncs and reports (from the builder).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct WriterSettings {
+    pub(crate) format: Format,
+    pub(crate) fsync: FsyncPolicy,
+    /// How long the writer sleeps on an empty ring before its idle wake-up.
+    pub(crate) flush_interval: Duration,
+    /// The shortest time between two stderr lines about one kind of failure.
+    pub(crate) error_report_interval: Duration,
+}
 
 /// The consumer and everything the writer thread owns.
 pub(crate) struct Worker {
@@ -65,17 +77,12 @@ impl Worker {
         consumer: Consumer<Record>,
         sink: Box<dyn Sink>,
         shared: Arc<Shared>,
-        renderer: Renderer,
-        flush_interval: Duration,
-        fsync: FsyncPolicy,
-        error_report_interval: Duration,
+        settings: WriterSettings,
     ) -> Self {
-        let mut state = State::new(sink, shared, renderer, fsync);
-        state.errors = StderrReport::new(error_report_interval);
         Self {
             consumer,
-            flush_interval,
-            state,
+            flush_interval: settings.flush_interval,
+            state: State::new(sink, shared, settings),
         }
     }
 
@@ -112,24 +119,19 @@ impl Drop for ExitGuard<'_> {
 }
 
 impl State {
-    pub(crate) fn new(
-        sink: Box<dyn Sink>,
-        shared: Arc<Shared>,
-        renderer: Renderer,
-        fsync: FsyncPolicy,
-    ) -> Self {
+    pub(crate) fn new(sink: Box<dyn Sink>, shared: Arc<Shared>, settings: WriterSettings) -> Self {
         Self {
             sink,
             shared,
-            renderer,
+            renderer: Renderer::new(settings.format),
             out: Vec::with_capacity(64 * 1024),
             scratch: Vec::new(),
-            fsync,
+            fsync: settings.fsync,
             last_ns: 0,
             reporter: Reporter::default(),
             last_sync: Instant::now(),
             unsynced: false,
-            errors: StderrReport::new(Duration::from_secs(10)),
+            errors: StderrReport::new(settings.error_report_interval),
             lost: Lost::default(),
         }
     }
@@ -236,13 +238,7 @@ impl State {
     /// Writes `N records lost to log write errors between t1 and t2`; on
     /// success the loss is forgotten (it stays in the metrics).
     fn report_lost(&mut self) {
-        let message = &mut self.scratch;
-        message.clear();
-        super::format::push_u64(self.lost.records, message);
-        message.extend_from_slice(b" records lost to log write errors between ");
-        self.renderer.timestamp(self.lost.first_ns, message);
-        message.extend_from_slice(b" and ");
-        self.renderer.timestamp(self.lost.last_ns, message);
+        self.lost.message(&mut self.renderer, &mut self.scratch);
         if self.write_notice() {
             self.lost.clear();
         }
@@ -303,27 +299,7 @@ impl State {
         let Some(report) = self.reporter.take(&shared.metrics, &shared.drops) else {
             return;
         };
-        let message = &mut self.scratch;
-        message.clear();
-        super::format::push_u64(report.total(), message);
-        message.extend_from_slice(b" records dropped (");
-        let mut first = true;
-        for level in Level::ALL {
-            let n = report.by_level[level.index()];
-            if n > 0 {
-                if !first {
-                    message.extend_from_slice(b", ");
-                }
-                first = false;
-                message.extend_from_slice(level.as_str().as_bytes());
-                message.push(b' ');
-                super::format::push_u64(n, message);
-            }
-        }
-        message.extend_from_slice(b") between ");
-        self.renderer.timestamp(report.first_ns, message);
-        message.extend_from_slice(b" and ");
-        self.renderer.timestamp(report.last_ns, message);
+        report.message(&mut self.renderer, &mut self.scratch);
         self.write_notice();
     }
 
@@ -369,10 +345,8 @@ impl State {
 
 #[cfg(test)]
 mod tests {
-    use super::super::format::Format;
-    use super::super::logger::Shared;
     use super::*;
-    use crate::log::FullPolicy;
+    use crate::log::policy::FullPolicy;
 
     struct NullSink;
     impl Sink for NullSink {
@@ -388,22 +362,18 @@ mod tests {
     }
 
     fn state() -> State {
-        let shared = Arc::new(Shared {
-            metrics: Default::default(),
-            drops: Default::default(),
-            flush: Default::default(),
-            policy: FullPolicy::Block,
-            max_level: Level::Trace,
-            flush_timeout: Duration::from_secs(1),
-            writer_thread: Default::default(),
-            reported_errors: Default::default(),
-        });
-        State::new(
-            Box::new(NullSink),
-            shared,
-            Renderer::new(Format::Text),
-            FsyncPolicy::Never,
-        )
+        let shared = Arc::new(Shared::new(
+            FullPolicy::Block,
+            Level::Trace,
+            Duration::from_secs(1),
+        ));
+        let settings = WriterSettings {
+            format: Format::Text,
+            fsync: FsyncPolicy::Never,
+            flush_interval: Duration::from_millis(50),
+            error_report_interval: Duration::from_secs(10),
+        };
+        State::new(Box::new(NullSink), shared, settings)
     }
 
     /// The times in a rendered run, in file order.

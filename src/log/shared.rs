@@ -1,0 +1,43 @@
+//! What every handle of one logger, and its writer thread, share.
+
+use super::drops::DropTimes;
+use super::flush::FlushState;
+use super::level::Level;
+use super::metrics::Metrics;
+use super::policy::FullPolicy;
+use crate::sync::AtomicU64;
+use std::sync::OnceLock;
+use std::thread::ThreadId;
+use std::time::Duration;
+
+/// What every handle of one logger, and its writer thread, share.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) metrics: Metrics,
+    pub(crate) drops: DropTimes,
+    pub(crate) flush: FlushState,
+    pub(crate) policy: FullPolicy,
+    pub(crate) max_level: Level,
+    /// The timeout of [`Logger::flush`](crate::log::Logger::flush).
+    pub(crate) flush_timeout: Duration,
+    /// The writer thread, which must not wait for itself.
+    pub(crate) writer_thread: OnceLock<ThreadId>,
+    /// Sink failures up to this count have been reported by a flush.
+    pub(crate) reported_errors: AtomicU64,
+}
+
+impl Shared {
+    /// Fresh state: no records, drops, flushes or errors yet.
+    pub(crate) fn new(policy: FullPolicy, max_level: Level, flush_timeout: Duration) -> Self {
+        Self {
+            metrics: Metrics::default(),
+            drops: DropTimes::default(),
+            flush: FlushState::default(),
+            policy,
+            max_level,
+            flush_timeout,
+            writer_thread: OnceLock::new(),
+            reported_errors: AtomicU64::new(0),
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! Logging a record allocates nothing: a counting global allocator counts
+//! allocations made on the logging thread only, after warm-up.
+
+use crate::common::with_deadline;
+use crate::count;
+use ringlog::log::{Level, LoggerBuilder};
+#[test]
+fn logging_a_record_does_not_allocate() {
+    with_deadline("zero_alloc", 60, || {
+        let path =
+            std::env::temp_dir().join(format!("ringlog-test-alloc-{}.log", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        // A small ring: the 20 000 records below wrap it many times, so the
+        // blocking path (waiting for room) is exercised too.
+        let (logger, guard) = LoggerBuilder::new(&path)
+            .capacity(256)
+            .slot_size(128)
+            .build()
+            .unwrap();
+        let name = "order-service";
+        // Warm-up: the first call on a thread looks up its name (allocates).
+        for i in 0..1000 {
+            logger.info("warmup", format_args!("{i}")).unwrap();
+        }
+        logger.flush().unwrap();
+
+        let n = count(|| {
+            for i in 0..20_000u64 {
+                logger
+                    .log(
+                        Level::ALL[(i % 5) as usize],
+                        "app::orders",
+                        format_args!(
+                            "order {i} for {name}: {:.2} EUR, ok={}",
+                            i as f64 * 1.5,
+                            i % 2 == 0
+                        ),
+                    )
+                    .unwrap();
+            }
+        });
+        assert_eq!(n, 0, "allocations while logging 20 000 records");
+
+        #[cfg(feature = "log")]
+        {
+            let n = count(|| {
+                for i in 0..5_000u64 {
+                    log::Log::log(
+                        &logger,
+                        &log::Record::builder()
+                            .level(log::Level::Info)
+                            .target("app::facade")
+                            .args(format_args!("through log::Log {i} {name}"))
+                            .build(),
+                    );
+                }
+            });
+            assert_eq!(n, 0, "allocations while logging through log::Log");
+        }
+
+        // The counter does see allocations: an oversized record spills.
+        let big = "x".repeat(1000);
+        let n = count(|| logger.info("big", format_args!("{big}")).unwrap());
+        assert!(n >= 1, "a spilled record must allocate (counter broken?)");
+
+        guard.shutdown().unwrap();
+        let m = logger.metrics();
+        let expected = 1000 + 20_000 + if cfg!(feature = "log") { 5_000 } else { 0 } + 1;
+        assert_eq!(m.written, expected);
+        assert_eq!(m.spilled, 1);
+        std::fs::remove_file(&path).unwrap();
+    });
+}

@@ -1,0 +1,76 @@
+//! Allocation tests: the ring and the logger allocate nothing on their hot
+//! paths. One binary with one counting global allocator (it must not be
+//! installed in the other test binaries, whose tests allocate freely).
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod logger;
+mod ring;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+/// Counts allocations (`alloc`, `alloc_zeroed`, `realloc`) made on a thread
+/// while that thread is inside [`count`]; everything else is forwarded to the
+/// system allocator untouched.
+struct Counting;
+
+thread_local! {
+    /// Set on the thread under test while it counts.
+    static COUNTING: Cell<bool> = const { Cell::new(false) };
+    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
+}
+
+fn note() {
+    // `try_with`: allocations during thread-local destruction are not counted.
+    if COUNTING.try_with(Cell::get).unwrap_or(false) {
+        let _ = ALLOCATIONS.try_with(|a| a.set(a.get() + 1));
+    }
+}
+
+// SAFETY: every method forwards to `System` with the caller's arguments,
+// which upholds `GlobalAlloc`'s contract; the counting touches no memory the
+// allocator hands out.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        note();
+        // SAFETY: forwarded with the caller's layout.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        note();
+        // SAFETY: forwarded with the caller's layout.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        note();
+        // SAFETY: forwarded with the caller's pointer, layout and size.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded with the caller's pointer and layout.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// The allocations `f` makes on this thread.
+pub fn count(f: impl FnOnce()) -> u64 {
+    let before = ALLOCATIONS.with(Cell::get);
+    COUNTING.with(|c| c.set(true));
+    f();
+    COUNTING.with(|c| c.set(false));
+    ALLOCATIONS.with(Cell::get) - before
+}
+
+#[test]
+fn the_counter_sees_allocations() {
+    assert_eq!(count(|| {}), 0);
+    assert!(count(|| drop(std::hint::black_box(vec![1u8; 100]))) >= 1);
+}

@@ -1,0 +1,26 @@
+//! The logging backend's integration tests, one module per concern. Tests
+//! that touch process-wide state (the global `log` logger, the panic hook,
+//! child processes) are in `tests/process`; allocation counting is in
+//! `tests/alloc`.
+
+#[path = "../common/mod.rs"]
+mod common;
+#[path = "../log_common/mod.rs"]
+mod log_common;
+
+mod builder;
+mod disk_full;
+mod drop;
+mod end_to_end;
+mod flush;
+mod json;
+mod open_errors;
+mod oversize;
+mod reopen;
+mod rotation;
+mod shutdown;
+mod sink_errors;
+mod soak;
+#[cfg(feature = "tracing")]
+mod tracing_writer;
+mod writer_panic;
