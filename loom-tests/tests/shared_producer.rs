@@ -63,6 +63,8 @@ fn shared_producer_on_full_ring() {
 /// As [`shared_producer_on_full_ring`], but one thread's push blocks (parks)
 /// for room while the other tries: the blocked push is woken by the release,
 /// and a `try_push` racing it may take the room through the shared cache.
+/// The consumer reads exactly the events it knows of (no drain to close), to
+/// keep the model small.
 #[test]
 fn shared_producer_blocking_push_on_full_ring() {
     model(|| {
@@ -78,13 +80,15 @@ fn shared_producer_blocking_push_on_full_ring() {
             thread::spawn(move || producer.try_push(event(2, 0)).is_ok())
         };
         drop(producer);
-        let got = drain(&mut consumer);
-        blocking.join().unwrap();
+        let mut got = Vec::new();
+        consumer.consume(|e, _| got.push(*e)).unwrap();
         let tried = trying.join().unwrap();
-        let mut expected = vec![1, 1, u64::from(tried)];
-        if !tried {
-            expected.pop();
+        let total = if tried { 3 } else { 2 };
+        while got.len() < total {
+            consumer.consume(|e, _| got.push(*e)).unwrap();
         }
-        loom_tests::assert_exactly_once_fifo(&got, &expected);
+        blocking.join().unwrap();
+        let counts = if tried { vec![1, 1, 1] } else { vec![1, 1] };
+        loom_tests::assert_exactly_once_fifo(&got, &counts);
     });
 }
