@@ -4,7 +4,15 @@
 use loom::sync::Arc;
 use loom::thread;
 use loom_tests::{drain, event, model, parking_ring};
-use ringlog::TryPublishError;
+use ringlog::{Consumer, Producer, TryPublishError};
+
+/// A parking ring of 1 slot, full (it holds `event(0, 0)`), with its one
+/// producer handle in an `Arc` to be shared, not cloned.
+fn full_shared_ring() -> (Arc<Producer<u64>>, Consumer<u64>) {
+    let (producer, consumer) = parking_ring(1);
+    producer.push(event(0, 0)).unwrap();
+    (Arc::new(producer), consumer)
+}
 
 /// One `Arc<Producer>` (not clones: one handle, one `ReleasedCache`) used by
 /// two threads on a ring of 1 slot that starts full, while the consumer takes
@@ -19,9 +27,7 @@ use ringlog::TryPublishError;
 #[test]
 fn shared_producer_on_full_ring() {
     model(|| {
-        let (producer, mut consumer) = parking_ring(1);
-        producer.push(event(0, 0)).unwrap(); // the ring is full
-        let producer = Arc::new(producer);
+        let (producer, mut consumer) = full_shared_ring();
         let workers: Vec<_> = (1..=2u64)
             .map(|id| {
                 let producer = Arc::clone(&producer);
@@ -68,9 +74,7 @@ fn shared_producer_on_full_ring() {
 #[test]
 fn shared_producer_blocking_push_on_full_ring() {
     model(|| {
-        let (producer, mut consumer) = parking_ring(1);
-        producer.push(event(0, 0)).unwrap(); // the ring is full
-        let producer = Arc::new(producer);
+        let (producer, mut consumer) = full_shared_ring();
         let blocking = {
             let producer = Arc::clone(&producer);
             thread::spawn(move || producer.push(event(1, 0)).unwrap())
