@@ -236,7 +236,10 @@ fn latency_stride(records: u64) -> u64 {
 /// The `q` quantile (nearest rank) of `sorted`, exact; 0 if empty.
 fn percentile(sorted: &[u64], q: f64) -> u64 {
     let rank = (q * sorted.len() as f64).ceil() as usize;
-    sorted.get(rank.clamp(1, sorted.len().max(1)) - 1).copied().unwrap_or(0)
+    sorted
+        .get(rank.clamp(1, sorted.len().max(1)) - 1)
+        .copied()
+        .unwrap_or(0)
 }
 
 struct Verdict {
