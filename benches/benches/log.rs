@@ -22,7 +22,7 @@ use criterion::{
     criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode, Throughput,
 };
 use ringlog_bench::log::{self as support, Contender, Hooks, Outcome, CONTENDERS, THREAD_COUNTS};
-use std::sync::mpsc;
+use ringlog_bench::watchdog::watchdog;
 use std::time::Duration;
 
 /// Lines per iteration (a multiple of 4 threads).
@@ -34,45 +34,26 @@ const LIMIT: Duration = Duration::from_secs(2);
 /// Extra time before an unfinished iteration aborts the bench.
 const HARD_LIMIT: Duration = Duration::from_secs(20);
 
-/// One checked run on its own thread, with a watchdog.
+/// One checked run on its own thread, with a watchdog: a failed check
+/// panics, a hang aborts the process loudly.
 fn guarded_run(
     contender: &'static Contender,
     threads: usize,
     records: u64,
     latency: bool,
 ) -> Outcome {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(support::run(
-            contender,
-            threads,
-            records,
-            LIMIT,
-            latency,
-            Hooks::NONE,
-        ));
+    let what = format!("{} with {threads} threads", contender.label);
+    let outcome = watchdog(&what, LIMIT + HARD_LIMIT, move || {
+        support::run(contender, threads, records, LIMIT, latency, Hooks::NONE)
     });
-    match rx.recv_timeout(LIMIT + HARD_LIMIT) {
-        Ok(Ok(outcome)) => {
-            if outcome.time_limited() {
-                eprintln!(
-                    "\nnote: {} with {threads} threads hit the {LIMIT:?} time limit \
-                     ({} of {} lines; counted at its measured rate)",
-                    contender.label, outcome.delivered, outcome.requested
-                );
-            }
-            outcome
-        }
-        Ok(Err(failure)) => panic!("RESULT CHECK FAILED: {}: {failure}", contender.label),
-        Err(_) => {
-            eprintln!(
-                "\nHANG: {} with {threads} threads did not finish within {:?}; aborting",
-                contender.label,
-                LIMIT + HARD_LIMIT
-            );
-            std::process::exit(2);
-        }
+    if outcome.time_limited() {
+        eprintln!(
+            "\nnote: {what} hit the {LIMIT:?} time limit ({} of {} lines; counted at its \
+             measured rate)",
+            outcome.delivered, outcome.requested
+        );
     }
+    outcome
 }
 
 fn throughput(c: &mut Criterion) {

@@ -20,8 +20,8 @@ use criterion::{
     criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode, Throughput,
 };
 use ringlog_bench::ring::{self as support, Contender, Outcome, CONTENDERS, PRODUCER_COUNTS};
+use ringlog_bench::watchdog::watchdog;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
 use std::time::Duration;
 
 /// Events per iteration (a multiple of 4 producers × 16).
@@ -36,33 +36,21 @@ static TIME_LIMITED_NOTED: AtomicBool = AtomicBool::new(false);
 /// One run on its own thread, with a watchdog: a failed check panics, a hang
 /// aborts the process loudly.
 fn guarded_run(contender: &'static Contender, producers: usize) -> Outcome {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(support::run(contender, producers, EVENTS, LIMIT));
+    let what = format!(
+        "{} with {producers} producers (producers stop after {LIMIT:?})",
+        contender.label
+    );
+    let outcome = watchdog(&what, LIMIT + HARD_LIMIT, move || {
+        support::run(contender, producers, EVENTS, LIMIT)
     });
-    match rx.recv_timeout(LIMIT + HARD_LIMIT) {
-        Ok(Ok(outcome)) => {
-            if outcome.time_limited() && !TIME_LIMITED_NOTED.swap(true, Ordering::Relaxed) {
-                eprintln!(
-                    "\nnote: {} with {producers} producers hit the {LIMIT:?} time limit \
-                     ({} of {} events); time-limited iterations are counted at their \
-                     measured rate (further notes suppressed)",
-                    contender.label, outcome.delivered, outcome.requested
-                );
-            }
-            outcome
-        }
-        Ok(Err(failure)) => panic!("RESULT CHECK FAILED: {failure}"),
-        Err(_) => {
-            eprintln!(
-                "\nHANG: {} with {producers} producers did not finish within {:?} \
-                 (producers should have stopped after {LIMIT:?}); aborting the bench",
-                contender.label,
-                LIMIT + HARD_LIMIT
-            );
-            std::process::exit(2);
-        }
+    if outcome.time_limited() && !TIME_LIMITED_NOTED.swap(true, Ordering::Relaxed) {
+        eprintln!(
+            "\nnote: {what} hit the time limit ({} of {} events); time-limited \
+             iterations are counted at their measured rate (further notes suppressed)",
+            outcome.delivered, outcome.requested
+        );
     }
+    outcome
 }
 
 fn ring(c: &mut Criterion) {

@@ -8,8 +8,10 @@
 //!   alone.
 //!
 //! Every run checks its own result (a failed check is an `Err`, never a
-//! number) and is bounded in time. Each module lists its contenders as data
+//! number) and is bounded in time; the criterion benches add a
+//! [`watchdog`] on top. Each module lists its contenders as data
 //! (`CONTENDERS`): adding one is one more row and its run function.
 
 pub mod log;
 pub mod ring;
+pub mod watchdog;

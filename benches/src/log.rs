@@ -230,6 +230,10 @@ impl LineFormatter {
     }
 }
 
+/// `YYYY-MM-DDTHH:MM:SS.` of a Unix second. The date arithmetic is a
+/// deliberate copy of ringlog's `civil_from_days` (src/log/format.rs), which
+/// is crate-private: the peers must write the same bytes as ringlog without
+/// reaching into its internals.
 fn date_time_prefix(second: u64) -> [u8; 20] {
     let days = second / 86_400;
     let rem = second % 86_400;

@@ -82,37 +82,34 @@ pub struct Contender {
     run: fn(&Plan) -> Result<Delivery, String>,
 }
 
-const fn ringlog(
-    key: &'static str,
-    label: &'static str,
-    family: &'static str,
-    publish: Publish,
-    run: fn(&Plan) -> Result<Delivery, String>,
-) -> Contender {
-    Contender {
-        key,
-        label,
-        family,
-        ours: true,
-        publish,
-        run,
+impl Contender {
+    /// The contender with this [`key`](Contender::key).
+    pub fn from_key(key: &str) -> Option<&'static Contender> {
+        CONTENDERS.iter().find(|c| c.key == key)
     }
-}
 
-const fn peer(
-    key: &'static str,
-    label: &'static str,
-    family: &'static str,
-    publish: Publish,
-    run: fn(&Plan) -> Result<Delivery, String>,
-) -> Contender {
-    Contender {
-        key,
-        label,
-        family,
-        ours: false,
-        publish,
-        run,
+    /// A peer: `Contender::new(key, label, family, publish, run)`; ringlog's
+    /// configurations add [`ours`](Contender::ours).
+    const fn new(
+        key: &'static str,
+        label: &'static str,
+        family: &'static str,
+        publish: Publish,
+        run: fn(&Plan) -> Result<Delivery, String>,
+    ) -> Contender {
+        Contender {
+            key,
+            label,
+            family,
+            ours: false,
+            publish,
+            run,
+        }
+    }
+
+    /// Marks a configuration of ringlog (as opposed to a peer).
+    const fn ours(self) -> Contender {
+        Contender { ours: true, ..self }
     }
 }
 
@@ -147,101 +144,107 @@ macro_rules! channel {
 pub const CONTENDERS: &[Contender] = {
     use Publish::{Batch, Single};
     &[
-        ringlog(
+        Contender::new(
             "ringlog-busyspin",
             "ringlog BusySpin push",
             "ringlog BusySpin",
             Single,
             |p| ringlog_queue(p, ringlog::BusySpin),
-        ),
-        ringlog(
+        )
+        .ours(),
+        Contender::new(
             "ringlog-yield",
             "ringlog Yield push",
             "ringlog Yield",
             Single,
             |p| ringlog_queue(p, ringlog::Yield::default()),
-        ),
-        ringlog(
+        )
+        .ours(),
+        Contender::new(
             "ringlog-park",
             "ringlog Park push",
             "ringlog Park",
             Single,
             |p| ringlog_queue(p, ringlog::Park::default()),
-        ),
-        ringlog(
+        )
+        .ours(),
+        Contender::new(
             "ringlog-busyspin-batch16",
             "ringlog BusySpin batch16",
             "ringlog BusySpin",
             Batch,
             |p| ringlog_queue(p, ringlog::BusySpin),
-        ),
-        ringlog(
+        )
+        .ours(),
+        Contender::new(
             "ringlog-yield-batch16",
             "ringlog Yield batch16",
             "ringlog Yield",
             Batch,
             |p| ringlog_queue(p, ringlog::Yield::default()),
-        ),
-        ringlog(
+        )
+        .ours(),
+        Contender::new(
             "ringlog-park-batch16",
             "ringlog Park batch16",
             "ringlog Park",
             Batch,
             |p| ringlog_queue(p, ringlog::Park::default()),
-        ),
-        peer(
+        )
+        .ours(),
+        Contender::new(
             "crossbeam-channel",
             "crossbeam-channel bounded",
             "crossbeam",
             Single,
             |p| channel!(p, crossbeam_channel::bounded::<u64>(CAPACITY)),
         ),
-        peer(
+        Contender::new(
             "std-mpsc",
             "std mpsc sync_channel",
             "std mpsc",
             Single,
             |p| channel!(p, std::sync::mpsc::sync_channel::<u64>(CAPACITY)),
         ),
-        peer("flume", "flume bounded", "flume", Single, |p| {
+        Contender::new("flume", "flume bounded", "flume", Single, |p| {
             channel!(p, flume::bounded::<u64>(CAPACITY))
         }),
-        peer(
+        Contender::new(
             "disruptor-busyspin",
             "disruptor BusySpin publish",
             "disruptor BusySpin",
             Single,
             |p| disruptor_queue(p, disruptor::BusySpin),
         ),
-        peer(
+        Contender::new(
             "disruptor-spinhint",
             "disruptor SpinLoopHint publish",
             "disruptor SpinLoopHint",
             Single,
             |p| disruptor_queue(p, disruptor::BusySpinWithSpinLoopHint),
         ),
-        peer(
+        Contender::new(
             "disruptor-sleep",
             "disruptor Sleep(1us) publish",
             "disruptor Sleep",
             Single,
             |p| disruptor_queue(p, disruptor::Sleep::new(DISRUPTOR_SLEEP)),
         ),
-        peer(
+        Contender::new(
             "disruptor-busyspin-batch16",
             "disruptor BusySpin batch16",
             "disruptor BusySpin",
             Batch,
             |p| disruptor_queue(p, disruptor::BusySpin),
         ),
-        peer(
+        Contender::new(
             "disruptor-spinhint-batch16",
             "disruptor SpinLoopHint batch16",
             "disruptor SpinLoopHint",
             Batch,
             |p| disruptor_queue(p, disruptor::BusySpinWithSpinLoopHint),
         ),
-        peer(
+        Contender::new(
             "disruptor-sleep-batch16",
             "disruptor Sleep(1us) batch16",
             "disruptor Sleep",
@@ -250,13 +253,6 @@ pub const CONTENDERS: &[Contender] = {
         ),
     ]
 };
-
-impl Contender {
-    /// The contender with this [`key`](Contender::key).
-    pub fn from_key(key: &str) -> Option<&'static Contender> {
-        CONTENDERS.iter().find(|c| c.key == key)
-    }
-}
 
 /// What one run measured.
 #[derive(Clone, Copy, Debug)]
