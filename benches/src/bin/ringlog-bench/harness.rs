@@ -82,7 +82,7 @@ impl Results {
             .map_or(&[], Vec::as_slice)
     }
 
-    fn push(&mut self, case: &Case, sample: Sample) {
+    pub fn push(&mut self, case: &Case, sample: Sample) {
         self.0
             .entry((case.contender.clone(), case.threads))
             .or_default()
