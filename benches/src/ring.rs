@@ -601,7 +601,6 @@ fn disruptor_queue<W: disruptor::wait_strategies::WaitStrategy + 'static>(
     plan: &Plan,
     wait: W,
 ) -> Result<Delivery, String> {
-    use disruptor::Producer as _;
     let report = Arc::new(Mutex::new(None));
     let out = Arc::clone(&report);
     let target = plan.per_producer * plan.producers as u64;
@@ -625,21 +624,7 @@ fn disruptor_queue<W: disruptor::wait_strategies::WaitStrategy + 'static>(
         .build();
     let handles: Vec<_> = (0..plan.producers).map(|_| producer.clone()).collect();
     let start = Barrier::new(plan.producers);
-    let producer_loop =
-        |id: usize, mut p: disruptor::MultiProducer<u64, _>, deadline| match plan.publish {
-            Publish::Single => plan.produce(id, deadline, |v| {
-                p.publish(|slot| *slot = v);
-                true
-            }),
-            Publish::Batch => plan.produce(id, deadline, |v| {
-                p.batch_publish(BATCH, |slots| {
-                    for (i, slot) in slots.enumerate() {
-                        *slot = v + i as u64;
-                    }
-                });
-                true
-            }),
-        };
+    let producer_loop = |id, p, deadline| disruptor_produce(plan, id, p, deadline);
     let sent = thread::scope(|s| {
         let threads = producers(s, handles, &start, plan.limit, &producer_loop);
         let sent = join_producers(threads);
@@ -659,6 +644,29 @@ fn disruptor_queue<W: disruptor::wait_strategies::WaitStrategy + 'static>(
         elapsed: elapsed(&starts, end),
         consume_calls: Some(batches),
     })
+}
+
+/// One `disruptor` producer's loop: `publish` or `batch_publish(16, ..)`.
+fn disruptor_produce(
+    plan: &Plan,
+    id: usize,
+    mut p: impl disruptor::Producer<u64>,
+    deadline: Instant,
+) -> u64 {
+    match plan.publish {
+        Publish::Single => plan.produce(id, deadline, |v| {
+            p.publish(|slot| *slot = v);
+            true
+        }),
+        Publish::Batch => plan.produce(id, deadline, |v| {
+            p.batch_publish(BATCH, |slots| {
+                for (i, slot) in slots.enumerate() {
+                    *slot = v + i as u64;
+                }
+            });
+            true
+        }),
+    }
 }
 
 /// Proves that the [`Checker`] rejects what it must (a lost, a duplicated and
