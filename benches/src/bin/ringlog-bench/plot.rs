@@ -3,6 +3,7 @@
 
 use crate::stats::Summary;
 use plotters::coord::types::{RangedCoordf64, RangedCoordusize};
+use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
@@ -98,20 +99,29 @@ fn draw(
             .filter_map(|(i, p)| Some((2 * i + 1, p.1?)))
             .collect();
         draw_series(&mut chart, &points, scale, s.ours, style)?;
-        let y = 40 + 20 * k as i32;
-        let line = [(15, y), (43, y)];
-        if s.ours {
-            legend.draw(&PathElement::new(line, style))?;
-        } else {
-            legend.draw(&DashedPathElement::new(line, 6, 4, style))?;
-        }
-        legend.draw(&Text::new(
-            s.label.as_str(),
-            (49, y - 6),
-            ("sans-serif", 12),
-        ))?;
+        legend_entry(&legend, k, &s.label, s.ours, style)?;
     }
     root.present()?;
+    Ok(())
+}
+
+/// Line `k` of the legend (right of the plot): the series' line style and
+/// its label.
+fn legend_entry(
+    legend: &DrawingArea<SVGBackend, Shift>,
+    k: usize,
+    label: &str,
+    ours: bool,
+    style: ShapeStyle,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let y = 40 + 20 * k as i32;
+    let line = [(15, y), (43, y)];
+    if ours {
+        legend.draw(&PathElement::new(line, style))?;
+    } else {
+        legend.draw(&DashedPathElement::new(line, 6, 4, style))?;
+    }
+    legend.draw(&Text::new(label, (49, y - 6), ("sans-serif", 12)))?;
     Ok(())
 }
 
