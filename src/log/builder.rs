@@ -500,8 +500,8 @@ impl LoggerBuilder {
             Some(wait) => wait(ring),
             // Not the ring's default (Park): a parked writer must be woken by
             // the next log call, a mutex and a futex wake inside the caller's
-            // `log` (p99 2.3-2.7 us against 0.3 us, `cargo bench --bench
-            // wake_latency`). With Sleep the writer polls in growing steps
+            // `log` (p99 2.3-2.7 us against 0.3 us, `cargo bench -p ringlog-bench
+            // --bench wake_latency`). With Sleep the writer polls in growing steps
             // and a log call never makes a system call.
             None => ring.wait_strategy(Sleep::default()),
         };
