@@ -22,7 +22,7 @@ fn size_rotation_keeps_every_record_once_and_whole() {
         let (logger, guard) = LoggerBuilder::new(&path)
             .capacity(64)
             .max_batch(16) // a run (≤ 16 lines of < 100 bytes) fits in a file
-            .rotation(Rotation::never().max_bytes(max).keep(10_000))
+            .rotation(Rotation::size(max).keep(10_000))
             .build()
             .unwrap();
         log_from_threads(&logger, 2, 5000);
@@ -52,7 +52,7 @@ fn only_keep_files_are_kept_and_they_hold_the_newest_records() {
             let (logger, guard) = LoggerBuilder::new(&path)
                 .capacity(16)
                 .max_batch(4)
-                .rotation(Rotation::never().max_bytes(1000).keep(keep))
+                .rotation(Rotation::size(1000).keep(keep))
                 .build()
                 .unwrap();
             for i in 0..2000 {
@@ -85,7 +85,7 @@ fn time_rotation_starts_a_new_file_each_period() {
         let dir = temp_dir("rot-time");
         let path = dir.join("app.log");
         let (logger, guard) = LoggerBuilder::new(&path)
-            .rotation(Rotation::never().every(Duration::from_secs(1)))
+            .rotation(Rotation::every(Duration::from_secs(1)))
             .build()
             .unwrap();
         let second = |t: SystemTime| t.duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs();
@@ -127,7 +127,7 @@ fn a_file_from_an_earlier_day_is_rotated_at_the_first_write() {
             .set_modified(yesterday)
             .unwrap();
         let (logger, guard) = LoggerBuilder::new(&path)
-            .rotation(Rotation::never().daily())
+            .rotation(Rotation::daily())
             .build()
             .unwrap();
         logger.info("app", format_args!("today")).unwrap();
@@ -154,7 +154,7 @@ fn a_failing_rotation_keeps_writing_to_the_live_file() {
         std::fs::write(blocker.join("x"), "x").unwrap();
         let (logger, guard) = LoggerBuilder::new(&path)
             .max_batch(4)
-            .rotation(Rotation::never().max_bytes(200).keep(1))
+            .rotation(Rotation::size(200).keep(1))
             .error_report_interval(Duration::from_secs(3600))
             .build()
             .unwrap();
@@ -189,13 +189,13 @@ fn bad_rotation_settings_are_errors() {
     let dir = temp_dir("rot-bad");
     let path = dir.join("app.log");
     let err = |b: LoggerBuilder| b.build().map(|_| ()).unwrap_err();
-    let e = err(LoggerBuilder::new(&path).rotation(Rotation::never().max_bytes(0)));
+    let e = err(LoggerBuilder::new(&path).rotation(Rotation::size(0)));
     assert!(matches!(e, LogBuildError::Rotation(_)), "{e}");
     let e = err(
-        LoggerBuilder::new(&path).rotation(Rotation::never().every(Duration::from_millis(500)))
+        LoggerBuilder::new(&path).rotation(Rotation::every(Duration::from_millis(500)))
     );
     assert!(matches!(e, LogBuildError::Rotation(_)), "{e}");
-    let e = err(LoggerBuilder::with_sink(Null).rotation(Rotation::never().hourly()));
+    let e = err(LoggerBuilder::with_sink(Null).rotation(Rotation::hourly()));
     assert!(e.to_string().contains("custom sink"), "{e}");
     assert!(!path.exists());
     std::fs::remove_dir_all(&dir).unwrap();

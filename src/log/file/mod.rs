@@ -1,8 +1,17 @@
 //! The log file: the [`FileSink`](sink::FileSink) that writes runs to it,
-//! [`Rotation`](rotation::Rotation) (when to start a new file and how files
-//! are named), and [`reopen`] (noticing that the file was removed or moved
-//! away, so its path is opened again).
+//! [`Rotation`](rotation::Rotation) (when to start a new file) with the
+//! time periods it counts in ([`period`]), how rotated files are named
+//! ([`naming`]), compressed ([`compress`]) by the sink's [`archiver`]
+//! thread, and kept ([`retention`]); how the live file is opened ([`open`])
+//! and noticed gone ([`reopen`]: removed or moved away, so its path is
+//! opened again).
 
+pub(crate) mod archiver;
+pub(crate) mod compress;
+pub(crate) mod naming;
+pub(crate) mod open;
+pub(crate) mod period;
 pub(crate) mod reopen;
+pub(crate) mod retention;
 pub(crate) mod rotation;
 pub(crate) mod sink;
