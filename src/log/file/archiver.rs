@@ -104,8 +104,9 @@ impl Plan {
                 *next_pending = (*next_pending).max(seq + 1);
                 format!("{seq:020}")
             }),
-            Naming::Dated => naming::dated_key(&self.live, name, "")
-                .map(|(stamp, k)| format!("{stamp}.{k:010}")),
+            Naming::Dated => {
+                naming::dated_key(&self.live, name, "").map(|(stamp, k)| format!("{stamp}.{k:010}"))
+            }
         }
     }
 

@@ -113,18 +113,47 @@ pub(crate) fn dated_key(live: &Path, name: &str, suffix: &str) -> Option<(String
     is_stamp(stamp).then(|| (stamp.to_string(), k))
 }
 
-/// A dated name for a file of period `stamp` that no file, archive or
-/// archive in the making uses yet.
-pub(crate) fn free_dated(live: &Path, stamp: &str) -> PathBuf {
+/// What a dated name may be followed by: nothing, an archive's suffix, or
+/// a temporary archive's.
+const DATED_SUFFIXES: [&str; 5] = ["", ".gz", ".zst", ".gz.tmp", ".zst.tmp"];
+
+/// The dated name for the next file of period `stamp`, and its number `k`:
+/// after `last` (the number given last for this stamp), or, with `None`,
+/// after the highest number any file of this stamp has in the directory
+/// (so a number freed by retention is never given again: names keep
+/// sorting in time order). Skips names in use.
+///
+/// # Errors
+///
+/// Listing the directory failed (only with `last` `None`).
+pub(crate) fn next_dated(
+    live: &Path,
+    stamp: &str,
+    last: Option<u32>,
+) -> io::Result<(PathBuf, u32)> {
+    let first = match last {
+        Some(k) => k + 1,
+        None => names_beside(live)?
+            .iter()
+            .filter_map(|name| {
+                DATED_SUFFIXES
+                    .iter()
+                    .find_map(|suffix| dated_key(live, name, suffix))
+                    .filter(|(s, _)| s == stamp)
+                    .map(|(_, k)| k + 1)
+            })
+            .max()
+            .unwrap_or(0),
+    };
     let taken = |p: &Path| {
-        ["", ".gz", ".zst", ".gz.tmp", ".zst.tmp"]
+        DATED_SUFFIXES
             .iter()
             .any(|s| with_suffix(p, s).symlink_metadata().is_ok())
     };
-    (0..)
-        .map(|k| dated(live, stamp, k))
-        .find(|p| !taken(p))
-        .expect("an unbounded range has a free name")
+    let k = (first..)
+        .find(|&k| !taken(&dated(live, stamp, k)))
+        .expect("an unbounded range has a free name");
+    Ok((dated(live, stamp, k), k))
 }
 
 /// The file names in the directory of `live`.
@@ -200,11 +229,23 @@ mod tests {
     #[test]
     fn dated_names_round_trip() {
         let live = Path::new("/x/app.log");
-        assert_eq!(dated(live, "2026-11-23", 0), Path::new("/x/app.2026-11-23.log"));
-        assert_eq!(dated(live, "2026-11-23T14", 2), Path::new("/x/app.2026-11-23T14.2.log"));
+        assert_eq!(
+            dated(live, "2026-11-23", 0),
+            Path::new("/x/app.2026-11-23.log")
+        );
+        assert_eq!(
+            dated(live, "2026-11-23T14", 2),
+            Path::new("/x/app.2026-11-23T14.2.log")
+        );
         let key = |n: &str, s: &str| dated_key(live, n, s);
-        assert_eq!(key("app.2026-11-23.log", ""), Some(("2026-11-23".into(), 0)));
-        assert_eq!(key("app.2026-11-23.2.log.gz", ".gz"), Some(("2026-11-23".into(), 2)));
+        assert_eq!(
+            key("app.2026-11-23.log", ""),
+            Some(("2026-11-23".into(), 0))
+        );
+        assert_eq!(
+            key("app.2026-11-23.2.log.gz", ".gz"),
+            Some(("2026-11-23".into(), 2))
+        );
         assert_eq!(key("app.2026-11-23.log.gz", ""), None);
         assert_eq!(key("app.2026-11-23.log.gz.tmp", ".gz"), None);
         assert_eq!(key("app.2026-11-23.0.log", ""), None);
@@ -214,9 +255,36 @@ mod tests {
         // No extension, and a dotted stem.
         let bare = Path::new("app");
         assert_eq!(dated(bare, "2026-11-23", 0), Path::new("./app.2026-11-23"));
-        assert_eq!(dated_key(bare, "app.2026-11-23.1", ""), Some(("2026-11-23".into(), 1)));
+        assert_eq!(
+            dated_key(bare, "app.2026-11-23.1", ""),
+            Some(("2026-11-23".into(), 1))
+        );
         let dotted = Path::new("d/my.app.log");
-        assert_eq!(dated(dotted, "2026-11-23", 0), Path::new("d/my.app.2026-11-23.log"));
+        assert_eq!(
+            dated(dotted, "2026-11-23", 0),
+            Path::new("d/my.app.2026-11-23.log")
+        );
+    }
+
+    #[test]
+    fn dated_numbers_only_grow() {
+        let dir = std::env::temp_dir().join(format!("ringlog-dated-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let live = dir.join("app.log");
+        let stamp = "2026-11-23";
+        let next = |last| next_dated(&live, stamp, last).unwrap();
+        assert_eq!(next(None), (dir.join("app.2026-11-23.log"), 0));
+        // 0 and 1 pruned, 2 archived, 3 compressing: the next is 4.
+        std::fs::write(dir.join("app.2026-11-23.2.log.gz"), "").unwrap();
+        std::fs::write(dir.join("app.2026-11-23.3.log.gz.tmp"), "").unwrap();
+        std::fs::write(dir.join("app.2026-11-24.9.log"), "").unwrap();
+        assert_eq!(next(None), (dir.join("app.2026-11-23.4.log"), 4));
+        assert_eq!(next(Some(4)).1, 5);
+        // A name in use is skipped.
+        std::fs::write(dir.join("app.2026-11-23.5.log"), "").unwrap();
+        assert_eq!(next(Some(4)).1, 6);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
@@ -238,7 +306,10 @@ mod tests {
         // A gap (a crash between two renames) is filled by the next call.
         std::fs::remove_file(numbered(&live, 2, "")).unwrap();
         make_room(&live, 3, "").unwrap();
-        assert_eq!([read(1), read(2), read(3)], [None, Some("4".into()), Some("2".into())]);
+        assert_eq!(
+            [read(1), read(2), read(3)],
+            [None, Some("4".into()), Some("2".into())]
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -100,7 +100,8 @@ mod tests {
         let path = dir.join("file").join("sub").join("app.log");
         let e = create_parent_dirs(&path).unwrap_err();
         assert!(
-            e.to_string().contains(&dir.join("file").join("sub").display().to_string()),
+            e.to_string()
+                .contains(&dir.join("file").join("sub").display().to_string()),
             "{e}"
         );
         std::fs::remove_dir_all(&dir).unwrap();

@@ -159,12 +159,24 @@ mod tests {
         assert_eq!(daily.of(at(86_400)), 1);
         assert_eq!(Periods::utc(None).of(at(1 << 40)), 0);
         assert_eq!(daily.stamp(at(unix("2026-11-23T23:59:59Z"))), "2026-11-23");
-        assert_eq!(hourly.stamp(at(unix("2026-11-23T14:59:59Z"))), "2026-11-23T14");
+        assert_eq!(
+            hourly.stamp(at(unix("2026-11-23T14:59:59Z"))),
+            "2026-11-23T14"
+        );
         let quarter = Periods::utc(Some(900));
-        assert_eq!(quarter.stamp(at(unix("2026-11-23T14:44:59Z"))), "2026-11-23T14-30");
+        assert_eq!(
+            quarter.stamp(at(unix("2026-11-23T14:44:59Z"))),
+            "2026-11-23T14-30"
+        );
         let odd = Periods::utc(Some(45));
-        assert_eq!(odd.stamp(at(unix("2026-11-23T00:00:50Z"))), "2026-11-23T00-00-45");
-        assert_eq!(Periods::utc(None).stamp(at(unix("2026-11-23T14:00:00Z"))), "2026-11-23");
+        assert_eq!(
+            odd.stamp(at(unix("2026-11-23T00:00:50Z"))),
+            "2026-11-23T00-00-45"
+        );
+        assert_eq!(
+            Periods::utc(None).stamp(at(unix("2026-11-23T14:00:00Z"))),
+            "2026-11-23"
+        );
     }
 
     #[test]
@@ -235,15 +247,30 @@ mod tests {
         let first = hourly.of(at(unix("2026-11-01T05:00:00Z")));
         assert_eq!(hourly.of(at(unix("2026-11-01T06:59:59Z"))), first);
         assert_eq!(hourly.of(at(unix("2026-11-01T07:00:00Z"))), first + 1);
-        assert_eq!(hourly.stamp(at(unix("2026-11-01T06:30:00Z"))), "2026-11-01T01");
+        assert_eq!(
+            hourly.stamp(at(unix("2026-11-01T06:30:00Z"))),
+            "2026-11-01T01"
+        );
     }
 
     #[test]
     fn stamps_are_recognised() {
-        for s in ["2026-11-23", "2026-11-23T14", "2026-11-23T14-30", "2026-11-23T14-30-05"] {
+        for s in [
+            "2026-11-23",
+            "2026-11-23T14",
+            "2026-11-23T14-30",
+            "2026-11-23T14-30-05",
+        ] {
             assert!(is_stamp(s), "{s}");
         }
-        for s in ["2026-11-2", "2026-11-23T1", "2026-11-23T14:30", "2026-11-23x", "pending-1", ""] {
+        for s in [
+            "2026-11-2",
+            "2026-11-23T1",
+            "2026-11-23T14:30",
+            "2026-11-23x",
+            "pending-1",
+            "",
+        ] {
             assert!(!is_stamp(s), "{s}");
         }
     }

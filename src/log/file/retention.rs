@@ -21,9 +21,7 @@ impl Retention {
     /// How many of the files whose ages are `ages` (oldest first; `None`:
     /// unknown, kept) to remove from the old end.
     pub(crate) fn excess(&self, ages: &[Option<Duration>]) -> usize {
-        let too_old = |age: &Option<Duration>| {
-            matches!((age, self.max_age), (Some(age), Some(max)) if *age > max)
-        };
+        let too_old = |age: &Option<Duration>| matches!((age, self.max_age), (Some(age), Some(max)) if *age > max);
         ages.iter()
             .enumerate()
             .take_while(|(i, age)| ages.len() - i > self.keep || too_old(age))

@@ -315,6 +315,9 @@ mod tests {
         assert!(Rotation::size(0).check().is_err());
         assert!(Rotation::every(Duration::from_millis(10)).check().is_err());
         assert!(Rotation::daily().max_age(Duration::ZERO).check().is_err());
-        assert!(Rotation::daily().max_age(Duration::from_secs(1)).check().is_ok());
+        assert!(Rotation::daily()
+            .max_age(Duration::from_secs(1))
+            .check()
+            .is_ok());
     }
 }

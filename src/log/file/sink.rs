@@ -100,6 +100,8 @@ pub struct FileSink {
     archiver: Option<Archiver>,
     /// The next `app.log.pending-{n}` (numbered, compressed).
     next_pending: u64,
+    /// The stamp and number of the last dated name given.
+    last_dated: Option<(String, u32)>,
 }
 
 /// Events kept for [`Sink::poll_event`] at most; older ones are discarded
@@ -146,6 +148,7 @@ impl FileSink {
             events: VecDeque::new(),
             archiver: None,
             next_pending: 1,
+            last_dated: None,
         };
         sink.adopt_metadata(true);
         Ok(sink)
@@ -367,8 +370,11 @@ impl FileSink {
             (Naming::Numbered, Compression::None) => {
                 naming::make_room(live, keep, "")?;
                 std::fs::rename(live, naming::numbered(live, 1, ""))?;
-                if let Err(error) = self.prune_numbered() {
-                    self.event(SinkEvent::Failed { op: "prune", error });
+                // `make_room` kept the count; only age is left to check.
+                if self.rotation.max_age.is_some() {
+                    if let Err(error) = self.prune_numbered() {
+                        self.event(SinkEvent::Failed { op: "prune", error });
+                    }
                 }
                 return Ok(None);
             }
@@ -377,7 +383,16 @@ impl FileSink {
                 self.next_pending += 1;
                 pending
             }
-            (Naming::Dated, _) => naming::free_dated(live, &self.periods.stamp(self.opened)),
+            (Naming::Dated, _) => {
+                let stamp = self.periods.stamp(self.opened);
+                let last = match &self.last_dated {
+                    Some((s, k)) if *s == stamp => Some(*k),
+                    _ => None,
+                };
+                let (name, k) = naming::next_dated(live, &stamp, last)?;
+                self.last_dated = Some((stamp, k));
+                name
+            }
         };
         std::fs::rename(live, &rotated)?;
         Ok(Some(Job::Rotated(rotated)))
@@ -385,7 +400,8 @@ impl FileSink {
 
     /// Removes numbered (uncompressed) rotated files beyond `keep` or
     /// `max_age`: numbers above `keep` (left by a larger `keep` before) and
-    /// the oldest ones older than `max_age`.
+    /// the oldest ones older than `max_age`. Probes every number present:
+    /// at start, and at rotation only with a `max_age`.
     fn prune_numbered(&self) -> io::Result<()> {
         let files = naming::numbered_files(&self.path, "", usize::MAX);
         self.rotation
