@@ -31,14 +31,14 @@ fn every_created_file_gets_the_mode() {
         let path = dir.join("app.log");
         let mode_of =
             |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
-        // 0o604 is not what a umask of 022 or 077 would leave from 0o666.
+        // Group-writable: a umask of 022 or 077 would take bits away from it.
         let (logger, guard) = LoggerBuilder::new(&path)
-            .file_mode(0o604)
+            .file_mode(0o660)
             .reopen_check(Duration::ZERO)
             .rotation(Rotation::size(100).keep(2).compress(Compression::Gzip))
             .build()
             .unwrap();
-        assert_eq!(mode_of(&path), 0o604, "at start");
+        assert_eq!(mode_of(&path), 0o660, "at start");
         for i in 0..10 {
             logger
                 .info("mode", format_args!("a record long enough to rotate {i}"))
@@ -47,17 +47,17 @@ fn every_created_file_gets_the_mode() {
         }
         logger.flush().unwrap();
         assert!(logger.metrics().rotations > 0);
-        assert_eq!(mode_of(&path), 0o604, "after rotation");
+        assert_eq!(mode_of(&path), 0o660, "after rotation");
         std::fs::remove_file(&path).unwrap();
         logger.info("mode", format_args!("after removal")).unwrap();
         logger.flush().unwrap();
         assert!(logger.metrics().reopens >= 1);
-        assert_eq!(mode_of(&path), 0o604, "after reopen");
+        assert_eq!(mode_of(&path), 0o660, "after reopen");
         wait_for_archives(&logger, logger.metrics().rotations);
         guard.shutdown().unwrap();
         let mut archive = path.as_os_str().to_owned();
         archive.push(".1.gz");
-        assert_eq!(mode_of(archive.as_ref()), 0o604, "archive");
+        assert_eq!(mode_of(archive.as_ref()), 0o660, "archive");
         std::fs::remove_dir_all(&dir).unwrap();
     });
 }

@@ -65,6 +65,8 @@ struct Outcome {
     found: u64,
     /// Lines cut short at the end of a copied file (copytruncate).
     torn: u32,
+    /// Times the sink reopened the path.
+    reopens: u64,
     elapsed: Duration,
 }
 
@@ -180,6 +182,7 @@ fn run(logrotate: PathBuf, mode: &str) -> Outcome {
         logged,
         found,
         torn,
+        reopens: m.reopens,
         elapsed,
     }
 }
@@ -192,9 +195,11 @@ fn logrotate_create_loses_and_duplicates_nothing() {
     with_deadline("logrotate_create", 60, move || {
         let out = run(logrotate, "create");
         assert_eq!((out.found, out.torn), (out.logged, 0));
+        // The sink followed logrotate to the new files.
+        assert!(out.reopens >= 1, "no reopen");
         eprintln!(
-            "logrotate create: {ROTATIONS} rotations in {:?}, {} records, none lost",
-            out.elapsed, out.found
+            "logrotate create: {ROTATIONS} rotations in {:?}, {} reopens, {} records, none lost",
+            out.elapsed, out.reopens, out.found
         );
     });
 }

@@ -15,3 +15,13 @@ pub(crate) mod reopen;
 pub(crate) mod retention;
 pub(crate) mod rotation;
 pub(crate) mod sink;
+
+// Auto traits are part of the API: the file sink (which owns the archiver
+// thread's channels) and its settings are `Send + Sync`.
+const _: fn() = || {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<sink::FileSink>();
+    send_sync::<rotation::Rotation>();
+    send_sync::<compress::Compression>();
+    send_sync::<naming::Naming>();
+};
