@@ -11,12 +11,7 @@ const HOUR: Duration = Duration::from_secs(3600);
 
 fn plant(path: &Path, age: Duration) {
     std::fs::write(path, "old\n").unwrap();
-    std::fs::File::options()
-        .write(true)
-        .open(path)
-        .unwrap()
-        .set_modified(SystemTime::now() - age)
-        .unwrap();
+    crate::log_common::set_mtime(path, SystemTime::now() - age);
 }
 
 /// Waits (at most 10 s) until the directory holds `expected`.

@@ -120,12 +120,7 @@ fn a_file_from_an_earlier_day_is_rotated_at_the_first_write() {
         let path = dir.join("app.log");
         std::fs::write(&path, "yesterday\n").unwrap();
         let yesterday = SystemTime::now() - Duration::from_secs(2 * 86_400);
-        std::fs::File::options()
-            .write(true)
-            .open(&path)
-            .unwrap()
-            .set_modified(yesterday)
-            .unwrap();
+        crate::log_common::set_mtime(&path, yesterday);
         let (logger, guard) = LoggerBuilder::new(&path)
             .rotation(Rotation::daily())
             .build()
@@ -151,12 +146,7 @@ fn a_file_from_an_earlier_day_gets_that_days_dated_name() {
         std::fs::write(&path, "then\n").unwrap();
         // 2026-11-21T12:00:00Z.
         let then = SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_262_400);
-        std::fs::File::options()
-            .write(true)
-            .open(&path)
-            .unwrap()
-            .set_modified(then)
-            .unwrap();
+        crate::log_common::set_mtime(&path, then);
         // A file of that day already exists: the name takes `.1`.
         std::fs::write(dir.join("app.2026-11-21.log"), "before\n").unwrap();
         let (logger, guard) = LoggerBuilder::new(&path)

@@ -91,12 +91,7 @@ fn daily_rotation_follows_local_midnight_from_tz() {
         for name in ["local.log", "utc.log"] {
             let path = dir.join(name);
             std::fs::write(&path, "yesterday\n").unwrap();
-            std::fs::File::options()
-                .write(true)
-                .open(&path)
-                .unwrap()
-                .set_modified(UNIX_EPOCH + Duration::from_secs(mtime as u64))
-                .unwrap();
+            crate::log_common::set_mtime(&path, UNIX_EPOCH + Duration::from_secs(mtime as u64));
         }
         let out = Command::new(std::env::current_exe().unwrap())
             .args([

@@ -300,3 +300,13 @@ pub fn wait_for_archives(logger: &ringlog::log::Logger, n: u64) {
         std::thread::sleep(Duration::from_millis(5));
     }
 }
+
+/// Sets the modification time of the file at `path`.
+pub fn set_mtime(path: &std::path::Path, time: std::time::SystemTime) {
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap_or_else(|e| panic!("{path:?}: {e}"))
+        .set_modified(time)
+        .unwrap();
+}

@@ -279,9 +279,7 @@ mod tests {
 
     #[test]
     fn recovery_removes_half_written_archives_and_orders_the_rest() {
-        let dir = std::env::temp_dir().join(format!("ringlog-recover-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = crate::log::file::test_dir("recover");
         let touch = |name: &str| std::fs::write(dir.join(name), "x").unwrap();
         // Numbered: 9 with a half-written archive, 10 complete (source
         // gone), 2 not started; unrelated files ignored.

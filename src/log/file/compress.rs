@@ -174,9 +174,7 @@ mod tests {
 
     #[test]
     fn compresses_removes_the_source_and_stops_on_request() {
-        let dir = std::env::temp_dir().join(format!("ringlog-compress-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = crate::log::file::test_dir("compress");
         let rotated = dir.join("app.log.pending-1");
         let text = "a line of the log\n".repeat(10_000);
         std::fs::write(&rotated, &text).unwrap();

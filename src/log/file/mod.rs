@@ -25,3 +25,12 @@ const _: fn() = || {
     send_sync::<compress::Compression>();
     send_sync::<naming::Naming>();
 };
+
+/// A fresh, empty directory for a unit test of the file sink's parts.
+#[cfg(test)]
+pub(crate) fn test_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("ringlog-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}

@@ -268,9 +268,7 @@ mod tests {
 
     #[test]
     fn dated_numbers_only_grow() {
-        let dir = std::env::temp_dir().join(format!("ringlog-dated-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = crate::log::file::test_dir("dated");
         let live = dir.join("app.log");
         let stamp = "2026-11-23";
         let next = |last| next_dated(&live, stamp, last).unwrap();
@@ -289,9 +287,7 @@ mod tests {
 
     #[test]
     fn make_room_keeps_at_most_keep_files_in_order() {
-        let dir = std::env::temp_dir().join(format!("ringlog-shift-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = crate::log::file::test_dir("shift");
         let live = dir.join("a.log");
         let read = |n: usize| std::fs::read_to_string(numbered(&live, n, "")).ok();
         for i in 0..5 {

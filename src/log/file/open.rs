@@ -73,8 +73,7 @@ mod tests {
 
     #[test]
     fn creates_with_the_exact_mode_and_keeps_an_existing_files_mode() {
-        let dir = std::env::temp_dir().join(format!("ringlog-open-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let dir = crate::log::file::test_dir("open");
         let path = dir.join("a").join("b").join("app.log");
         assert!(open_append(&path, None).is_err());
         create_parent_dirs(&path).unwrap();
@@ -93,9 +92,7 @@ mod tests {
 
     #[test]
     fn a_directory_that_cannot_be_created_is_named() {
-        let dir = std::env::temp_dir().join(format!("ringlog-open-dirs-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = crate::log::file::test_dir("open-dirs");
         std::fs::write(dir.join("file"), "x").unwrap();
         let path = dir.join("file").join("sub").join("app.log");
         let e = create_parent_dirs(&path).unwrap_err();
