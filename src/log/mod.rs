@@ -22,8 +22,11 @@
 //!   dropping the [`LogGuard`] drains the ring and joins the writer; an
 //!   opt-in panic hook logs the panic and flushes. After shutdown, log calls
 //!   return at once (counted as dropped).
-//! - **The log file's life.** [`Rotation`] by size and time with a number of
-//!   files kept (`app.log`, `app.log.1` newest, …); a file removed or moved
+//! - **The log file's life.** [`Rotation`] by size and time (UTC or local),
+//!   rotated files numbered (`app.log`, `app.log.1` newest, …) or dated
+//!   (`app.2026-11-23.log`), compressed off the writer's path (gzip, zstd),
+//!   kept by count and age; parent directories created, a file mode set; a
+//!   file removed or moved
 //!   away is noticed and its path reopened; failed writes never block
 //!   producers, and their records are counted as lost
 //!   ([`MetricsSnapshot::lost`]), reported on stderr (rate-limited) and in
@@ -93,6 +96,8 @@ pub use adapters::log_facade::{install_log, InstallError};
 pub use adapters::tracing_writer::LineWriter;
 pub use builder::{LoggerBuilder, MAX_RING_BYTES, MAX_SLOT_SIZE};
 pub use error::{FlushError, LogBuildError, LogError, ShutdownError};
+pub use file::compress::Compression;
+pub use file::naming::Naming;
 pub use file::rotation::Rotation;
 pub use file::sink::FileSink;
 pub use format::Format;

@@ -230,6 +230,7 @@ impl State {
             match event {
                 SinkEvent::Rotated => Metrics::add(&metrics.rotations, 1),
                 SinkEvent::Reopened => Metrics::add(&metrics.reopens, 1),
+                SinkEvent::Compressed => Metrics::add(&metrics.compressed, 1),
                 SinkEvent::Failed { op, error } => self.sink_error(op, &error),
             }
         }
