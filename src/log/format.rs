@@ -4,6 +4,8 @@
 //! run, so it may take its time; it still avoids `fmt` machinery for the
 //! timestamp (cached per second) and escapes JSON byte by byte.
 
+use super::deferred::callsite::RenderFn;
+use super::deferred::render::render_message;
 use super::level::Level;
 
 /// How records are written.
@@ -64,6 +66,8 @@ pub(crate) struct Renderer {
     cached_second: u64,
     /// `YYYY-MM-DDTHH:MM:SS.` for `cached_second`.
     prefix: [u8; 20],
+    /// A deferred message before JSON escaping (reused).
+    message: Vec<u8>,
 }
 
 impl Renderer {
@@ -72,11 +76,40 @@ impl Renderer {
             format,
             cached_second: u64::MAX,
             prefix: [0; 20],
+            message: Vec::new(),
         }
     }
 
     /// Appends `line`, ending with `\n`, to `out`.
     pub(crate) fn render(&mut self, line: &Line<'_>, out: &mut Vec<u8>) {
+        self.head(line, out);
+        match self.format {
+            Format::Text => out.extend_from_slice(line.message),
+            Format::Json => json_escape(line.message, out),
+        }
+        self.tail(out);
+    }
+
+    /// Appends a deferred record's line: `line.message` is the payload,
+    /// which `render` turns into the message (in JSON, escaped as `render`
+    /// escapes any message).
+    pub(crate) fn render_deferred(&mut self, line: &Line<'_>, render: RenderFn, out: &mut Vec<u8>) {
+        self.head(line, out);
+        match self.format {
+            Format::Text => render_message(render, line.message, out),
+            Format::Json => {
+                let mut message = std::mem::take(&mut self.message);
+                message.clear();
+                render_message(render, line.message, &mut message);
+                json_escape(&message, out);
+                self.message = message;
+            }
+        }
+        self.tail(out);
+    }
+
+    /// Everything before the message.
+    fn head(&mut self, line: &Line<'_>, out: &mut Vec<u8>) {
         match self.format {
             Format::Text => {
                 self.timestamp(line.timestamp_ns, out);
@@ -93,8 +126,6 @@ impl Renderer {
                 out.extend_from_slice(b"] ");
                 out.extend_from_slice(line.target);
                 out.extend_from_slice(b": ");
-                out.extend_from_slice(line.message);
-                out.push(b'\n');
             }
             Format::Json => {
                 out.extend_from_slice(b"{\"ts\":\"");
@@ -115,9 +146,15 @@ impl Renderer {
                 out.extend_from_slice(b",\"target\":\"");
                 json_escape(line.target, out);
                 out.extend_from_slice(b"\",\"msg\":\"");
-                json_escape(line.message, out);
-                out.extend_from_slice(b"\"}\n");
             }
+        }
+    }
+
+    /// Everything after the message.
+    fn tail(&self, out: &mut Vec<u8>) {
+        match self.format {
+            Format::Text => out.push(b'\n'),
+            Format::Json => out.extend_from_slice(b"\"}\n"),
         }
     }
 

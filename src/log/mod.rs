@@ -68,6 +68,7 @@
 
 mod adapters;
 mod builder;
+pub(crate) mod deferred;
 mod drops;
 mod error;
 mod file;
@@ -77,6 +78,7 @@ mod guard;
 mod level;
 mod logger;
 mod lost;
+mod macros;
 mod metrics;
 mod policy;
 mod record;
@@ -88,10 +90,12 @@ mod stderr_report;
 mod worker;
 
 #[cfg(feature = "log")]
-pub use adapters::log_facade::{install_log, InstallError};
+pub use adapters::log_facade::install_log;
 #[cfg(feature = "tracing")]
 pub use adapters::tracing_writer::LineWriter;
 pub use builder::{LoggerBuilder, MAX_RING_BYTES, MAX_SLOT_SIZE};
+pub use deferred::encode::Encode;
+pub use deferred::global::{install, InstallError};
 pub use error::{FlushError, LogBuildError, LogError, ShutdownError};
 pub use file::rotation::Rotation;
 pub use file::sink::FileSink;

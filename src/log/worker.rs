@@ -180,6 +180,20 @@ impl State {
                     self.renderer.render(&line, &mut self.out);
                     lines += 1;
                 }
+                Kind::Deferred(deferred) => {
+                    let ts = self.clamp(record.timestamp_ns);
+                    let line = Line {
+                        timestamp_ns: ts,
+                        level: record.level,
+                        thread_id: record.thread_id,
+                        thread_name: record.thread_name.as_deref(),
+                        target: deferred.callsite.target().as_bytes(),
+                        message: record.message(),
+                    };
+                    self.renderer
+                        .render_deferred(&line, deferred.render, &mut self.out);
+                    lines += 1;
+                }
                 Kind::Raw => {
                     self.out.extend_from_slice(record.message());
                     lines += 1;

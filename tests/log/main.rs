@@ -14,6 +14,7 @@ mod drop;
 mod end_to_end;
 mod flush;
 mod json;
+mod macros;
 mod open_errors;
 mod oversize;
 mod reopen;
