@@ -6,6 +6,7 @@
 mod common;
 
 mod logger;
+mod macros;
 mod ring;
 
 use std::alloc::{GlobalAlloc, Layout, System};
