@@ -19,25 +19,21 @@
 //! of calls into an empty ring, printed as medians (not a criterion
 //! measurement, like the latency runs).
 //!
-//! `cargo bench --bench log`; the bench tool (`cargo run --profile bench
-//! --example ringlog-bench -- --group log`) runs the same workloads
+//! `cargo bench -p ringlog-bench --bench log`; the bench tool (`cargo run
+//! --profile bench -p ringlog-bench -- --group log`) runs the same workloads
 //! interleaved, in child processes, and writes tables and plots.
 
 #![allow(missing_docs)] // criterion's macros generate undocumented items
-
-#[path = "support/log.rs"]
-#[allow(dead_code)] // shared with the bench tool, which uses more of it
-mod support;
 
 use criterion::{
     criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode, Throughput,
 };
 use ringlog::log::{Logger, LoggerBuilder, Sink};
+use ringlog_bench::log::{self as support, Contender, Hooks, Outcome, CONTENDERS, THREAD_COUNTS};
+use ringlog_bench::watchdog::watchdog;
 use std::hint::black_box;
 use std::io;
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
-use support::{Contender, Hooks, Outcome, THREAD_COUNTS};
 
 /// Lines per iteration (a multiple of 4 threads).
 const RECORDS: u64 = 1 << 18;
@@ -48,42 +44,26 @@ const LIMIT: Duration = Duration::from_secs(2);
 /// Extra time before an unfinished iteration aborts the bench.
 const HARD_LIMIT: Duration = Duration::from_secs(20);
 
-/// One checked run on its own thread, with a watchdog.
-fn guarded_run(contender: Contender, threads: usize, records: u64, latency: bool) -> Outcome {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(support::run(
-            contender,
-            threads,
-            records,
-            LIMIT,
-            latency,
-            Hooks::NONE,
-        ));
+/// One checked run on its own thread, with a watchdog: a failed check
+/// panics, a hang aborts the process loudly.
+fn guarded_run(
+    contender: &'static Contender,
+    threads: usize,
+    records: u64,
+    latency: bool,
+) -> Outcome {
+    let what = format!("{} with {threads} threads", contender.label);
+    let outcome = watchdog(&what, LIMIT + HARD_LIMIT, move || {
+        support::run(contender, threads, records, LIMIT, latency, Hooks::NONE)
     });
-    match rx.recv_timeout(LIMIT + HARD_LIMIT) {
-        Ok(Ok(outcome)) => {
-            if outcome.time_limited() {
-                eprintln!(
-                    "\nnote: {} with {threads} threads hit the {LIMIT:?} time limit \
-                     ({} of {} lines; counted at its measured rate)",
-                    contender.label(),
-                    outcome.delivered,
-                    outcome.requested
-                );
-            }
-            outcome
-        }
-        Ok(Err(failure)) => panic!("RESULT CHECK FAILED: {}: {failure}", contender.label()),
-        Err(_) => {
-            eprintln!(
-                "\nHANG: {} with {threads} threads did not finish within {:?}; aborting",
-                contender.label(),
-                LIMIT + HARD_LIMIT
-            );
-            std::process::exit(2);
-        }
+    if outcome.time_limited() {
+        eprintln!(
+            "\nnote: {what} hit the {LIMIT:?} time limit ({} of {} lines; counted at its \
+             measured rate)",
+            outcome.delivered, outcome.requested
+        );
     }
+    outcome
 }
 
 fn throughput(c: &mut Criterion) {
@@ -101,9 +81,9 @@ fn throughput(c: &mut Criterion) {
             .warm_up_time(Duration::from_millis(500))
             .measurement_time(Duration::from_secs(3))
             .throughput(Throughput::Elements(RECORDS));
-        for contender in Contender::ALL {
+        for contender in CONTENDERS {
             group.bench_with_input(
-                BenchmarkId::from_parameter(contender.label()),
+                BenchmarkId::from_parameter(contender.label),
                 &threads,
                 |b, &threads| {
                     b.iter_custom(|iters| {
@@ -128,12 +108,12 @@ fn latency(_: &mut Criterion) {
         support::PAUSE
     );
     for threads in THREAD_COUNTS {
-        for contender in [Contender::Ringlog, Contender::TracingAppender] {
+        for contender in CONTENDERS.iter().filter(|c| c.latency) {
             let outcome = guarded_run(contender, threads, LATENCY_RECORDS * threads as u64, true);
             let h = outcome.latency.expect("latency run has a histogram");
             println!(
                 "  {:<40} {threads} threads: p50 {:>6}  p99 {:>7}  p99.9 {:>8}  max {:>9}",
-                contender.label(),
+                contender.label,
                 h.value_at_quantile(0.5),
                 h.value_at_quantile(0.99),
                 h.value_at_quantile(0.999),
