@@ -58,6 +58,10 @@
 //! The [`log`] module is an asynchronous logging backend on the ring: log
 //! calls format into preallocated slots without allocating, and one writer
 //! thread writes each published run with one system call. See its docs.
+//! The macros [`info!`] (and [`error!`], [`warn!`], [`debug!`], [`trace!`],
+//! [`log!`](crate::log!)) take `format!`'s syntax and leave the formatting of
+//! integers, floats, strings and other [`Encode`](log::Encode) types to the
+//! writer thread.
 //!
 //! # Model checking
 //!

@@ -29,6 +29,13 @@
 //!   ([`MetricsSnapshot::lost`]), reported on stderr (rate-limited) and in
 //!   the log once writing works again. Opt-in flush on SIGTERM/SIGINT
 //!   (feature `signal`). See the design notes, "The log file's life".
+//! - **Log macros that defer formatting.** [`info!`](crate::info) and
+//!   friends take `format!`'s syntax; arguments whose type is [`Encode`]
+//!   (integers, floats, `bool`, `char`, strings, byte slices, your own types)
+//!   are copied into the slot as bytes and formatted by the writer thread,
+//!   any other argument is formatted by the caller before the claim; the
+//!   line is the same either way. Against the logger set by [`install`], or
+//!   an explicit one (`info!(logger: &logger, ...)`).
 //! - **Integrations** behind Cargo features: `log` (`Logger` implements
 //!   `log::Log`; `install_log` sets it up in one call) and `tracing` (`Logger`
 //!   implements `tracing_subscriber::fmt::MakeWriter`).
