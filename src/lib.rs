@@ -55,7 +55,7 @@
 //!
 //! # Logging
 //!
-//! The [`log`] module is an asynchronous logging backend on the ring: log
+//! The [`log`](mod@log) module is an asynchronous logging backend on the ring: log
 //! calls format into preallocated slots without allocating, and one writer
 //! thread writes each published run with one system call. See its docs.
 //! The macros [`info!`] (and [`error!`], [`warn!`], [`debug!`], [`trace!`],

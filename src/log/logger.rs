@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 /// after the claim, thread), formats target and message straight into the
 /// slot, and publishes it; the writer thread does the rest. No allocation
 /// happens per record unless the message is larger than the slot (see the
-/// [module docs](crate::log)).
+/// [module docs](mod@crate::log)).
 ///
 /// When the ring is full, the [`FullPolicy`](crate::log::FullPolicy) decides between waiting and
 /// dropping. After the logger is shut down (its [`LogGuard`] dropped), calls
