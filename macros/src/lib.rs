@@ -198,13 +198,13 @@ impl Call {
             if trait_ != Trait::Pointer {
                 plan.slots[value].kind = true;
             }
-            plan.steps.push(Step::Value {
+            plan.steps.push(Step::Value(Use {
                 placeholder,
                 trait_,
                 value,
                 width,
                 precision,
-            });
+            }));
         }
         // An unused argument is rustc's error: let `format_args!` say so.
         used.iter().all(|&u| u).then_some(plan)
@@ -275,7 +275,7 @@ impl Call {
         let generics = list(&|i| format!("K{i}: RINGLOG::__private::ArgKind"));
         let mut bounds = String::new();
         for step in &plan.steps {
-            if let Step::Value { trait_, value, .. } = step {
+            if let Step::Value(Use { trait_, value, .. }) = step {
                 if *trait_ != Trait::Pointer {
                     bounds.push_str(&format!(
                         "for<'__ringlog> <K{value} as RINGLOG::__private::ArgKind>::Value<'__ringlog>: \
@@ -369,96 +369,86 @@ struct Slot {
 
 enum Step {
     Literal(String),
-    Value {
-        placeholder: Placeholder,
-        trait_: Trait,
-        value: usize,
-        width: Option<usize>,
-        precision: Option<usize>,
-    },
+    Value(Use),
 }
 
-/// The arguments of a placeholder's own `format_args!`: the value, then its
-/// width and precision where they come from arguments.
-fn counts(width: Option<usize>, precision: Option<usize>) -> String {
-    width
-        .iter()
-        .chain(precision.iter())
-        .map(|c| format!(", *__ringlog_a{c}"))
-        .collect()
+/// A placeholder, resolved to slots.
+struct Use {
+    placeholder: Placeholder,
+    trait_: Trait,
+    /// The slot formatted.
+    value: usize,
+    /// The slots of a width and a precision taken from arguments.
+    width: Option<usize>,
+    precision: Option<usize>,
+}
+
+impl Use {
+    /// The count slots, width first.
+    fn counts(&self) -> impl Iterator<Item = usize> + '_ {
+        self.width.iter().chain(self.precision.iter()).copied()
+    }
+}
+
+/// The arguments of a placeholder's own `format_args!` after its value:
+/// its width and precision where they come from arguments.
+fn count_args(u: &Use) -> String {
+    u.counts().map(|c| format!(", *__ringlog_a{c}")).collect()
 }
 
 fn measure_step(step: &Step, out: &mut Code) {
-    let Step::Value {
-        placeholder,
-        trait_,
-        value,
-        width,
-        precision,
-    } = step
-    else {
+    let Step::Value(u) = step else {
         return;
     };
-    let counts = counts(*width, *precision);
-    if *trait_ == Trait::Pointer {
+    let value = u.value;
+    if u.trait_ == Trait::Pointer {
         // An address is the caller's: always formatted there.
         out.push("__ringlog_f.eager(::core::format_args!(");
     } else {
-        for c in width.iter().chain(precision.iter()) {
+        for c in u.counts() {
             out.push(&format!("__ringlog_f.count(*__ringlog_a{c});"));
         }
         out.push(&format!(
             "__ringlog_k{value}.measure(__ringlog_a{value}, &mut __ringlog_f, ::core::format_args!("
         ));
     }
-    out.str_lit(&placeholder.respelled());
-    out.push(&format!(", *__ringlog_a{value} {counts}));"));
+    out.str_lit(&u.placeholder.respelled());
+    out.push(&format!(", *__ringlog_a{value} {}));", count_args(u)));
 }
 
 fn put_step(step: &Step, out: &mut Code) {
-    let Step::Value {
-        trait_,
-        value,
-        width,
-        precision,
-        ..
-    } = step
-    else {
+    let Step::Value(u) = step else {
         return;
     };
-    if *trait_ == Trait::Pointer {
+    if u.trait_ == Trait::Pointer {
         out.push("__ringlog_w.eager();");
         return;
     }
-    for _ in width.iter().chain(precision.iter()) {
+    for _ in u.counts() {
         out.push("__ringlog_w.count();");
     }
+    let value = u.value;
     out.push(&format!(
         "__ringlog_k{value}.put(__ringlog_a{value}, __ringlog_w);"
     ));
 }
 
 fn render_step(step: &Step, out: &mut Code) {
-    let (placeholder, trait_, value, width, precision) = match step {
+    let u = match step {
         Step::Literal(text) => {
             out.push("__ringlog_o.literal(");
             out.str_lit(text);
             out.push(");");
             return;
         }
-        Step::Value {
-            placeholder,
-            trait_,
-            value,
-            width,
-            precision,
-        } => (placeholder, trait_, value, width, precision),
+        Step::Value(u) => u,
     };
-    if *trait_ == Trait::Pointer {
+    let value = u.value;
+    if u.trait_ == Trait::Pointer {
         out.push("__ringlog_o.eager(__ringlog_r)?;");
         return;
     }
-    if placeholder.is_plain() {
+    if u.placeholder.is_plain() {
         out.push(&format!(
             "RINGLOG::__private::display::<K{value}>(__ringlog_r, __ringlog_o)?;"
         ));
@@ -466,7 +456,7 @@ fn render_step(step: &Step, out: &mut Code) {
     }
     out.push("{");
     let mut args = String::new();
-    for (n, _) in width.iter().chain(precision.iter()).enumerate() {
+    for (n, _) in u.counts().enumerate() {
         out.push(&format!("let __ringlog_c{n} = __ringlog_r.count()?;"));
         args.push_str(&format!(", __ringlog_c{n}"));
     }
@@ -474,6 +464,6 @@ fn render_step(step: &Step, out: &mut Code) {
         "let __ringlog_v = <K{value} as RINGLOG::__private::ArgKind>::read(__ringlog_r)?; \
          __ringlog_o.write_fmt(::core::format_args!("
     ));
-    out.str_lit(&placeholder.respelled());
+    out.str_lit(&u.placeholder.respelled());
     out.push(&format!(", __ringlog_v {args}))?; }}"));
 }

@@ -2,8 +2,7 @@
 //! arguments and with arguments formatted in the caller.
 
 use crate::common::with_deadline;
-use crate::count;
-use ringlog::log::LoggerBuilder;
+use crate::{count, small_ring_logger};
 use std::fmt;
 
 /// Not `Encode`: formatted in the caller, into the thread's scratch buffer.
@@ -20,18 +19,7 @@ impl fmt::Display for Order {
 #[test]
 fn log_macros_do_not_allocate() {
     with_deadline("zero_alloc_macros", 60, || {
-        let path = std::env::temp_dir().join(format!(
-            "ringlog-test-alloc-macros-{}.log",
-            std::process::id()
-        ));
-        let _ = std::fs::remove_file(&path);
-        // A small ring: the records below wrap it many times, so the
-        // blocking path (waiting for room) is exercised too.
-        let (logger, guard) = LoggerBuilder::new(&path)
-            .capacity(256)
-            .slot_size(128)
-            .build()
-            .unwrap();
+        let (path, logger, guard) = small_ring_logger("macros");
         let name = "order-service";
         let owned = String::from("owned");
         // Warm-up: the thread's name and the scratch buffer's growth.

@@ -102,7 +102,9 @@ fn array<const N: usize>(buf: &[u8]) -> [u8; N] {
     buf.try_into().unwrap_or([0; N])
 }
 
-macro_rules! encode_unsigned {
+/// Integers up to 64 bits: fixed-width little-endian, and `{}` written by
+/// `push_u64` (a sign first for negative values) without `core::fmt`.
+macro_rules! encode_integer {
     ($($t:ty => $wire:ty),* $(,)?) => {$(
         impl Encode for $t {
             type Decoded<'a> = $t;
@@ -115,40 +117,20 @@ macro_rules! encode_unsigned {
             fn decode(buf: &[u8]) -> $t {
                 <$wire>::from_le_bytes(array(buf)) as $t
             }
-            fn fast_display(value: &$t, out: &mut Vec<u8>) -> bool {
-                push_u64(*value as u64, out);
-                true
-            }
-        }
-    )*};
-}
-
-macro_rules! encode_signed {
-    ($($t:ty => $wire:ty),* $(,)?) => {$(
-        impl Encode for $t {
-            type Decoded<'a> = $t;
-            fn encoded_len(&self) -> usize {
-                std::mem::size_of::<$wire>()
-            }
-            fn encode(&self, buf: &mut [u8]) {
-                buf.copy_from_slice(&(*self as $wire).to_le_bytes());
-            }
-            fn decode(buf: &[u8]) -> $t {
-                <$wire>::from_le_bytes(array(buf)) as $t
-            }
+            #[allow(unused_comparisons)] // unsigned types are never negative
             fn fast_display(value: &$t, out: &mut Vec<u8>) -> bool {
                 if *value < 0 {
                     out.push(b'-');
                 }
-                push_u64((*value as i64).unsigned_abs(), out);
+                push_u64((*value as i128).unsigned_abs() as u64, out);
                 true
             }
         }
     )*};
 }
 
-encode_unsigned!(u8 => u8, u16 => u16, u32 => u32, u64 => u64, usize => u64);
-encode_signed!(i8 => i8, i16 => i16, i32 => i32, i64 => i64, isize => i64);
+encode_integer!(u8 => u8, u16 => u16, u32 => u32, u64 => u64, usize => u64);
+encode_integer!(i8 => i8, i16 => i16, i32 => i32, i64 => i64, isize => i64);
 
 macro_rules! encode_plain {
     ($($t:ty),* $(,)?) => {$(
@@ -274,37 +256,28 @@ impl<const N: usize> Encode for [u8; N] {
     }
 }
 
-impl<T: Encode + ?Sized> Encode for &T {
-    type Decoded<'a> = T::Decoded<'a>;
-    fn encoded_len(&self) -> usize {
-        T::encoded_len(self)
-    }
-    fn encode(&self, buf: &mut [u8]) {
-        T::encode(self, buf);
-    }
-    fn decode(buf: &[u8]) -> Self::Decoded<'_> {
-        T::decode(buf)
-    }
-    fn fast_display(value: &Self::Decoded<'_>, out: &mut Vec<u8>) -> bool {
-        T::fast_display(value, out)
-    }
+/// References encode (and format) as what they point to.
+macro_rules! encode_through {
+    ($($r:ty),*) => {$(
+        impl<T: Encode + ?Sized> Encode for $r {
+            type Decoded<'a> = T::Decoded<'a>;
+            fn encoded_len(&self) -> usize {
+                T::encoded_len(self)
+            }
+            fn encode(&self, buf: &mut [u8]) {
+                T::encode(self, buf);
+            }
+            fn decode(buf: &[u8]) -> Self::Decoded<'_> {
+                T::decode(buf)
+            }
+            fn fast_display(value: &Self::Decoded<'_>, out: &mut Vec<u8>) -> bool {
+                T::fast_display(value, out)
+            }
+        }
+    )*};
 }
 
-impl<T: Encode + ?Sized> Encode for &mut T {
-    type Decoded<'a> = T::Decoded<'a>;
-    fn encoded_len(&self) -> usize {
-        T::encoded_len(self)
-    }
-    fn encode(&self, buf: &mut [u8]) {
-        T::encode(self, buf);
-    }
-    fn decode(buf: &[u8]) -> Self::Decoded<'_> {
-        T::decode(buf)
-    }
-    fn fast_display(value: &Self::Decoded<'_>, out: &mut Vec<u8>) -> bool {
-        T::fast_display(value, out)
-    }
-}
+encode_through!(&T, &mut T);
 
 #[cfg(test)]
 mod tests {
