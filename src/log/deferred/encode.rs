@@ -79,13 +79,41 @@ pub trait Encode {
     type Decoded<'a>;
 
     /// The number of bytes [`encode`](Encode::encode) writes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringlog::log::Encode;
+    /// assert_eq!(7u32.encoded_len(), 4);
+    /// assert_eq!("héllo".encoded_len(), 6);
+    /// ```
     fn encoded_len(&self) -> usize;
 
     /// Writes the value into `buf` (exactly [`encoded_len`](Encode::encoded_len)
     /// bytes long). Runs inside the claim: must not log or panic.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringlog::log::Encode;
+    /// let mut buf = [0; 2];
+    /// 0x0102u16.encode(&mut buf);
+    /// assert_eq!(buf, [2, 1]);
+    /// ```
     fn encode(&self, buf: &mut [u8]);
 
     /// Reads back what [`encode`](Encode::encode) wrote (on the writer thread).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringlog::log::Encode;
+    /// let value = -1.5f64;
+    /// let mut buf = vec![0; value.encoded_len()];
+    /// value.encode(&mut buf);
+    /// assert_eq!(<f64 as Encode>::decode(&buf), -1.5);
+    /// assert_eq!(<str as Encode>::decode(b"text"), "text");
+    /// ```
     fn decode(buf: &[u8]) -> Self::Decoded<'_>;
 
     /// Writes `{}` of `value` to `out` without `core::fmt`, if the type has
