@@ -19,7 +19,7 @@ pub(crate) use loom::sync::atomic::{AtomicU64, AtomicUsize};
 #[cfg(not(loom))]
 pub(crate) use std::sync::atomic::AtomicBool;
 #[cfg(not(loom))]
-pub(crate) use std::sync::atomic::{AtomicU64, AtomicUsize};
+pub(crate) use std::sync::atomic::{AtomicU64, AtomicU8, AtomicUsize};
 
 #[cfg(loom)]
 pub(crate) use loom::sync::Arc;

@@ -12,6 +12,13 @@
 //! `HARD_LIMIT` after that aborts the bench with a message naming the
 //! contender, rather than hanging.
 //!
+//! Last, the caller's cost of one log call through the deferred-formatting
+//! macro (`ringlog::info!`) against `Logger::info(format_args!(..))` for the
+//! same message, into a sink that discards (so the writer keeps up and the
+//! caller's work is what is timed): interleaved rounds, each timing a chunk
+//! of calls into an empty ring, printed as medians (not a criterion
+//! measurement, like the latency runs).
+//!
 //! `cargo bench -p ringlog-bench --bench log`; the bench tool (`cargo run
 //! --profile bench -p ringlog-bench -- --group log`) runs the same workloads
 //! interleaved, in child processes, and writes tables and plots.
@@ -21,9 +28,12 @@
 use criterion::{
     criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode, Throughput,
 };
+use ringlog::log::{Logger, LoggerBuilder, Sink};
 use ringlog_bench::log::{self as support, Contender, Hooks, Outcome, CONTENDERS, THREAD_COUNTS};
 use ringlog_bench::watchdog::watchdog;
-use std::time::Duration;
+use std::hint::black_box;
+use std::io;
+use std::time::{Duration, Instant};
 
 /// Lines per iteration (a multiple of 4 threads).
 const RECORDS: u64 = 1 << 18;
@@ -113,5 +123,101 @@ fn latency(_: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, throughput, latency);
+/// Discards what it is given.
+struct NullSink;
+
+impl Sink for NullSink {
+    fn write_run(&mut self, bytes: &[u8]) -> io::Result<()> {
+        black_box(bytes);
+        Ok(())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    fn sync(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Calls per timed chunk (fits the ring, so no call waits for room).
+const CHUNK: u64 = 16 * 1024;
+/// Interleaved rounds of the caller-cost measurement.
+const ROUNDS: usize = 41;
+
+/// Nanoseconds per call of `CHUNK` calls of `call` into an empty ring
+/// (flushed, untimed, first).
+fn ns_per_call(logger: &Logger, round: usize, call: impl Fn(u64)) -> f64 {
+    logger.flush().expect("flush");
+    let base = (round as u64) * CHUNK;
+    let start = Instant::now();
+    for i in base..base + CHUNK {
+        call(black_box(i));
+    }
+    start.elapsed().as_nanos() as f64 / CHUNK as f64
+}
+
+fn median(v: &[f64]) -> f64 {
+    let mut v = v.to_vec();
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn min(v: &[f64]) -> f64 {
+    v.iter().copied().fold(f64::INFINITY, f64::min)
+}
+
+/// What one log call costs its caller, for the message of the throughput
+/// runs (`t=.. i=.. payload`: two integers and a string): the deferred
+/// macro against `Logger::info(format_args!(..))`, interleaved round by
+/// round (the machine is shared and noisy), printed as medians and the
+/// median of the per-round ratios. Not a criterion measurement.
+fn caller_cost(_: &mut Criterion) {
+    let (logger, guard) = LoggerBuilder::with_sink(NullSink)
+        .capacity(2 * CHUNK as usize)
+        .build()
+        .expect("logger");
+    let payload: &str = support::PAYLOAD;
+    let macro_call = |i: u64| {
+        ringlog::info!(logger: &logger, target: "bench", "t={} i={} {}", 0u64, i, payload);
+    };
+    let log_call = |i: u64| {
+        let _ = logger.info("bench", format_args!("t={} i={} {}", 0u64, i, payload));
+    };
+    // Warm-up: thread id, scratch buffer, caches.
+    ns_per_call(&logger, 0, macro_call);
+    ns_per_call(&logger, 0, log_call);
+    let (mut deferred, mut formatted, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..ROUNDS {
+        // Alternate which goes first.
+        let (d, f) = if round % 2 == 0 {
+            let d = ns_per_call(&logger, round, macro_call);
+            (d, ns_per_call(&logger, round, log_call))
+        } else {
+            let f = ns_per_call(&logger, round, log_call);
+            (ns_per_call(&logger, round, macro_call), f)
+        };
+        deferred.push(d);
+        formatted.push(f);
+        ratios.push(d / f);
+    }
+    // The minimum round is the least disturbed by other processes (the
+    // machine is shared); the median says what a typical round cost.
+    println!(
+        "\nlog-call caller cost, ns per call (null sink, {ROUNDS} interleaved rounds of {CHUNK} calls):\n  \
+         {:<28} median {:>7.1}  min {:>7.1}\n  \
+         {:<28} median {:>7.1}  min {:>7.1}\n  \
+         ratio deferred / format_args: median of per-round ratios {:.2}, of minimums {:.2}",
+        "ringlog::info! (deferred)",
+        median(&deferred),
+        min(&deferred),
+        "Logger::info(format_args!)",
+        median(&formatted),
+        min(&formatted),
+        median(&ratios),
+        min(&deferred) / min(&formatted)
+    );
+    drop(guard);
+}
+
+criterion_group!(benches, throughput, latency, caller_cost);
 criterion_main!(benches);

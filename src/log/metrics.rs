@@ -103,7 +103,7 @@ pub struct MetricsSnapshot {
     /// Successful syncs of the sink (fsync).
     pub fsyncs: u64,
     /// Records larger than the slot's inline buffer, which were spilled to
-    /// the heap (see the [`log`](crate::log) module docs).
+    /// the heap (see the [`log`](mod@crate::log) module docs).
     pub spilled: u64,
     /// Bytes handed to the sink by successful writes, drop reports included.
     pub bytes_written: u64,

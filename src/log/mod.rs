@@ -32,6 +32,13 @@
 //!   ([`MetricsSnapshot::lost`]), reported on stderr (rate-limited) and in
 //!   the log once writing works again. Opt-in flush on SIGTERM/SIGINT
 //!   (feature `signal`). See the design notes, "The log file's life".
+//! - **Log macros that defer formatting.** [`info!`](crate::info) and
+//!   friends take `format!`'s syntax; arguments whose type is [`Encode`]
+//!   (integers, floats, `bool`, `char`, strings, byte slices, your own types)
+//!   are copied into the slot as bytes and formatted by the writer thread,
+//!   any other argument is formatted by the caller before the claim; the
+//!   line is the same either way. Against the logger set by [`install`], or
+//!   an explicit one (`info!(logger: &logger, ...)`).
 //! - **Integrations** behind Cargo features: `log` (`Logger` implements
 //!   `log::Log`; `install_log` sets it up in one call) and `tracing` (`Logger`
 //!   implements `tracing_subscriber::fmt::MakeWriter`).
@@ -71,6 +78,7 @@
 
 mod adapters;
 mod builder;
+pub(crate) mod deferred;
 mod drops;
 mod error;
 mod file;
@@ -80,6 +88,7 @@ mod guard;
 mod level;
 mod logger;
 mod lost;
+mod macros;
 mod metrics;
 mod policy;
 mod record;
@@ -91,10 +100,12 @@ mod stderr_report;
 mod worker;
 
 #[cfg(feature = "log")]
-pub use adapters::log_facade::{install_log, InstallError};
+pub use adapters::log_facade::install_log;
 #[cfg(feature = "tracing")]
 pub use adapters::tracing_writer::LineWriter;
 pub use builder::{LoggerBuilder, MAX_RING_BYTES, MAX_SLOT_SIZE};
+pub use deferred::encode::Encode;
+pub use deferred::global::{install, InstallError};
 pub use error::{FlushError, LogBuildError, LogError, ShutdownError};
 pub use file::compress::Compression;
 pub use file::naming::Naming;
