@@ -88,8 +88,9 @@ const _: () = {
     send_sync::<FullPolicy>();
     send_sync::<FsyncPolicy>();
     send_sync::<Rotation>();
-    #[cfg(feature = "log")]
     send_sync::<crate::log::InstallError>();
+    send_sync::<crate::log::Compression>();
+    send_sync::<crate::log::Naming>();
     #[cfg(feature = "tracing")]
     send_sync::<crate::log::LineWriter<'static>>();
 };

@@ -55,9 +55,13 @@
 //!
 //! # Logging
 //!
-//! The [`log`] module is an asynchronous logging backend on the ring: log
+//! The [`log`](mod@log) module is an asynchronous logging backend on the ring: log
 //! calls format into preallocated slots without allocating, and one writer
 //! thread writes each published run with one system call. See its docs.
+//! The macros [`info!`] (and [`error!`], [`warn!`], [`debug!`], [`trace!`],
+//! [`log!`](crate::log!)) take `format!`'s syntax and leave the formatting of
+//! integers, floats, strings and other [`Encode`](log::Encode) types to the
+//! writer thread.
 //!
 //! # Model checking
 //!
@@ -84,6 +88,19 @@ pub use error::{
 };
 pub use ring::{ring, Consumer, Producer, ReadChunk, RingBuilder, MAX_CAPACITY};
 pub use wait::{BusySpin, Park, Sleep, WaitAction, WaitStrategy, Yield};
+
+/// What the log macros' expansion names; not a public API.
+#[doc(hidden)]
+#[cfg(not(loom))]
+pub mod __private {
+    pub use crate::log::deferred::callsite::{Callsite, RenderFn};
+    pub use crate::log::deferred::frame::{emit, Frame, PayloadWriter};
+    pub use crate::log::deferred::global::global_enabled;
+    pub use crate::log::deferred::kind::{ArgKind, Eager, Encoded, Probe, ViaEncode, ViaFmt};
+    pub use crate::log::deferred::render::{display, Out};
+    pub use crate::log::deferred::wire::Reader;
+    pub use ringlog_macros::deferred;
+}
 
 // The README's example runs as a doctest.
 #[cfg(doctest)]

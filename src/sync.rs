@@ -15,8 +15,11 @@
 
 #[cfg(loom)]
 pub(crate) use loom::sync::atomic::{AtomicU64, AtomicUsize};
+/// Only the log layer (absent under loom) uses it: the file archiver's stop flag.
 #[cfg(not(loom))]
-pub(crate) use std::sync::atomic::{AtomicU64, AtomicUsize};
+pub(crate) use std::sync::atomic::AtomicBool;
+#[cfg(not(loom))]
+pub(crate) use std::sync::atomic::{AtomicU64, AtomicU8, AtomicUsize};
 
 #[cfg(loom)]
 pub(crate) use loom::sync::Arc;

@@ -1,6 +1,7 @@
 //! Building a logger: settings, their checks, and starting the writer thread.
 
 use super::error::LogBuildError;
+use super::file::open::FileOptions;
 use super::file::rotation::Rotation;
 use super::file::sink::FileSink;
 use super::format::Format;
@@ -49,6 +50,8 @@ enum Output {
 /// | [`flush_on_panic`](LoggerBuilder::flush_on_panic) | off |
 /// | [`rotation`](LoggerBuilder::rotation) (file path only) | [`Rotation::never`] |
 /// | [`reopen_check`](LoggerBuilder::reopen_check) (file path only) | 1 s |
+/// | [`create_dirs`](LoggerBuilder::create_dirs) (file path only) | on |
+/// | `file_mode` (file path only, Unix) | the OS default (`0o666` less the umask) |
 /// | [`error_report_interval`](LoggerBuilder::error_report_interval) | 10 s |
 ///
 /// # Examples
@@ -91,6 +94,7 @@ pub struct LoggerBuilder {
     flush_on_signal: bool,
     rotation: Rotation,
     reopen_check: Duration,
+    file_options: FileOptions,
     error_report_interval: Duration,
 }
 
@@ -165,6 +169,10 @@ impl LoggerBuilder {
             flush_on_signal: false,
             rotation: Rotation::never(),
             reopen_check: Duration::from_secs(1),
+            file_options: FileOptions {
+                create_dirs: true,
+                mode: None,
+            },
             error_report_interval: Duration::from_secs(10),
         }
     }
@@ -355,7 +363,7 @@ impl LoggerBuilder {
     ///
     /// ```
     /// use ringlog::log::{LoggerBuilder, Rotation};
-    /// let builder = LoggerBuilder::new("app.log").rotation(Rotation::never().max_bytes(64 << 20).keep(10));
+    /// let builder = LoggerBuilder::new("app.log").rotation(Rotation::size(64 << 20).keep(10));
     /// ```
     pub fn rotation(mut self, rotation: Rotation) -> Self {
         self.rotation = rotation;
@@ -375,6 +383,56 @@ impl LoggerBuilder {
     /// ```
     pub fn reopen_check(mut self, every: Duration) -> Self {
         self.reopen_check = every;
+        self
+    }
+
+    /// Whether `build` creates the log file's missing parent directories
+    /// (default: yes, as `mkdir -p` would, with the default permissions).
+    /// Only at start: a directory removed while the logger runs is not
+    /// created again (it may be an unmounted volume's mount point); writes
+    /// fail, counted as lost, until it is back. Only for a logger on a file
+    /// path.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringlog::log::{LogBuildError, LoggerBuilder};
+    /// let dir = std::env::temp_dir().join(format!("ringlog-doc-dirs-{}", std::process::id()));
+    /// let path = dir.join("a").join("b").join("app.log");
+    /// assert!(matches!(
+    ///     LoggerBuilder::new(&path).create_dirs(false).build(),
+    ///     Err(LogBuildError::Open { .. })
+    /// ));
+    /// let (_, guard) = LoggerBuilder::new(&path).build()?; // creates dir/a/b
+    /// assert!(path.exists());
+    /// # drop(guard); std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn create_dirs(mut self, enabled: bool) -> Self {
+        self.file_options.create_dirs = enabled;
+        self
+    }
+
+    /// The permission bits of every log file the logger creates: at start
+    /// if the file does not exist, at each rotation, and at each reopen
+    /// (Unix only). Set exactly, whatever the process's umask; an existing
+    /// file keeps its mode, and archives get the mode of the file they
+    /// compress. Only for a logger on a file path.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::os::unix::fs::PermissionsExt;
+    /// let path = std::env::temp_dir().join(format!("ringlog-doc-mode-{}.log", std::process::id()));
+    /// # let _ = std::fs::remove_file(&path);
+    /// let (_, guard) = ringlog::log::LoggerBuilder::new(&path).file_mode(0o640).build()?;
+    /// assert_eq!(std::fs::metadata(&path)?.permissions().mode() & 0o777, 0o640);
+    /// # drop(guard); std::fs::remove_file(&path)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(unix)]
+    pub fn file_mode(mut self, mode: u32) -> Self {
+        self.file_options.mode = Some(mode);
         self
     }
 
@@ -402,8 +460,9 @@ impl LoggerBuilder {
     /// a capacity the ring refuses (0, not a power of two), a zero batch
     /// limit, a zero flush or fsync interval, an invalid rotation (or one
     /// with a custom sink), a file that cannot be opened for appending (a
-    /// missing directory, a directory at the path, no permission), or a
-    /// thread that cannot be spawned.
+    /// directory that cannot be created or, with `create_dirs(false)`, is
+    /// missing; a directory at the path; no permission), or a thread that
+    /// cannot be spawned (the writer, or the file sink's archiver).
     ///
     /// # Examples
     ///
@@ -415,14 +474,16 @@ impl LoggerBuilder {
     ///     Err(LogBuildError::ZeroFlushInterval)
     /// ));
     /// assert!(matches!(
-    ///     LoggerBuilder::new("/nonexistent-dir/x.log").build(),
+    ///     LoggerBuilder::new("/nonexistent-dir/x.log").create_dirs(false).build(),
     ///     Err(LogBuildError::Open { .. })
     /// ));
     /// ```
     pub fn build(mut self) -> Result<(Logger, LogGuard), LogBuildError> {
         self.check()?;
         let (producer, consumer) = self.ring()?;
-        let sink = self.output.open(self.rotation, self.reopen_check)?;
+        let sink = self
+            .output
+            .open(self.rotation, self.reopen_check, self.file_options)?;
         let shared = Arc::new(Shared::new(
             self.full_policy,
             self.max_level,
@@ -500,8 +561,8 @@ impl LoggerBuilder {
             Some(wait) => wait(ring),
             // Not the ring's default (Park): a parked writer must be woken by
             // the next log call, a mutex and a futex wake inside the caller's
-            // `log` (p99 2.3-2.7 us against 0.3 us, `cargo bench --bench
-            // wake_latency`). With Sleep the writer polls in growing steps
+            // `log` (p99 2.3-2.7 us against 0.3 us, `cargo bench -p ringlog-bench
+            // --bench wake_latency`). With Sleep the writer polls in growing steps
             // and a log call never makes a system call.
             None => ring.wait_strategy(Sleep::default()),
         };
@@ -511,17 +572,18 @@ impl LoggerBuilder {
 }
 
 impl Output {
-    /// Opens the output: the file (with its rotation and reopen check), or
-    /// the custom sink as it is.
+    /// Opens the output: the file (with its directories, mode, rotation and
+    /// reopen check), or the custom sink as it is.
     fn open(
         self,
         rotation: Rotation,
         reopen_check: Duration,
+        options: FileOptions,
     ) -> Result<Box<dyn Sink>, LogBuildError> {
         match self {
             Output::Sink(sink) => Ok(sink),
             Output::Path(path) => {
-                let sink = FileSink::open(&path)
+                let sink = FileSink::open_with(&path, options)
                     .and_then(|sink| sink.reopen_check(reopen_check).rotation(rotation));
                 match sink {
                     Ok(sink) => Ok(Box::new(sink)),

@@ -4,6 +4,8 @@
 //! run, so it may take its time; it still avoids `fmt` machinery for the
 //! timestamp (cached per second) and escapes JSON byte by byte.
 
+use super::deferred::callsite::RenderFn;
+use super::deferred::render::render_message;
 use super::level::Level;
 
 /// How records are written.
@@ -64,6 +66,8 @@ pub(crate) struct Renderer {
     cached_second: u64,
     /// `YYYY-MM-DDTHH:MM:SS.` for `cached_second`.
     prefix: [u8; 20],
+    /// A deferred message before JSON escaping (reused).
+    message: Vec<u8>,
 }
 
 impl Renderer {
@@ -72,11 +76,40 @@ impl Renderer {
             format,
             cached_second: u64::MAX,
             prefix: [0; 20],
+            message: Vec::new(),
         }
     }
 
     /// Appends `line`, ending with `\n`, to `out`.
     pub(crate) fn render(&mut self, line: &Line<'_>, out: &mut Vec<u8>) {
+        self.head(line, out);
+        match self.format {
+            Format::Text => out.extend_from_slice(line.message),
+            Format::Json => json_escape(line.message, out),
+        }
+        self.tail(out);
+    }
+
+    /// Appends a deferred record's line: `line.message` is the payload,
+    /// which `render` turns into the message (in JSON, escaped as `render`
+    /// escapes any message).
+    pub(crate) fn render_deferred(&mut self, line: &Line<'_>, render: RenderFn, out: &mut Vec<u8>) {
+        self.head(line, out);
+        match self.format {
+            Format::Text => render_message(render, line.message, out),
+            Format::Json => {
+                let mut message = std::mem::take(&mut self.message);
+                message.clear();
+                render_message(render, line.message, &mut message);
+                json_escape(&message, out);
+                self.message = message;
+            }
+        }
+        self.tail(out);
+    }
+
+    /// Everything before the message.
+    fn head(&mut self, line: &Line<'_>, out: &mut Vec<u8>) {
         match self.format {
             Format::Text => {
                 self.timestamp(line.timestamp_ns, out);
@@ -93,8 +126,6 @@ impl Renderer {
                 out.extend_from_slice(b"] ");
                 out.extend_from_slice(line.target);
                 out.extend_from_slice(b": ");
-                out.extend_from_slice(line.message);
-                out.push(b'\n');
             }
             Format::Json => {
                 out.extend_from_slice(b"{\"ts\":\"");
@@ -115,9 +146,15 @@ impl Renderer {
                 out.extend_from_slice(b",\"target\":\"");
                 json_escape(line.target, out);
                 out.extend_from_slice(b"\",\"msg\":\"");
-                json_escape(line.message, out);
-                out.extend_from_slice(b"\"}\n");
             }
+        }
+    }
+
+    /// Everything after the message.
+    fn tail(&self, out: &mut Vec<u8>) {
+        match self.format {
+            Format::Text => out.push(b'\n'),
+            Format::Json => out.extend_from_slice(b"\"}\n"),
         }
     }
 
@@ -175,18 +212,37 @@ pub(crate) fn civil_from_days(days: u64) -> (u64, u64, u64) {
     (year, month, day)
 }
 
-/// Appends `n` in decimal.
+/// `"00" "01" … "99"`: two digits at a time.
+const DIGIT_PAIRS: [u8; 200] = {
+    let mut pairs = [0u8; 200];
+    let mut i = 0;
+    while i < 100 {
+        pairs[2 * i] = b'0' + (i / 10) as u8;
+        pairs[2 * i + 1] = b'0' + (i % 10) as u8;
+        i += 1;
+    }
+    pairs
+};
+
+/// Appends `n` in decimal (two digits per division, as `itoa` does: the
+/// writer thread's per-line cost bounds throughput).
 pub(crate) fn push_u64(n: u64, out: &mut Vec<u8>) {
     let mut digits = [0u8; 20];
     let mut i = digits.len();
     let mut n = n;
-    loop {
+    while n >= 100 {
+        let pair = (n % 100) as usize * 2;
+        n /= 100;
+        i -= 2;
+        digits[i..i + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+    }
+    if n >= 10 {
+        let pair = n as usize * 2;
+        i -= 2;
+        digits[i..i + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+    } else {
         i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+        digits[i] = b'0' + n as u8;
     }
     out.extend_from_slice(&digits[i..]);
 }
@@ -315,6 +371,31 @@ mod tests {
             };
             assert_eq!(next, expected, "day {day}");
             (y, m, d) = next;
+        }
+    }
+
+    #[test]
+    fn decimal_digits() {
+        let mut values = vec![
+            0,
+            1,
+            9,
+            10,
+            11,
+            99,
+            100,
+            101,
+            999,
+            1000,
+            u64::MAX,
+            u64::MAX - 1,
+        ];
+        values.extend((0..20).map(|p| 10u64.pow(p)));
+        values.extend((1..20).map(|p| 10u64.pow(p) - 1));
+        for n in values {
+            let mut out = Vec::new();
+            push_u64(n, &mut out);
+            assert_eq!(String::from_utf8(out).unwrap(), n.to_string());
         }
     }
 

@@ -1,5 +1,7 @@
 //! The logging handle: the producer side.
 
+use super::deferred::callsite::{Callsite, DeferredRecord, RenderFn};
+use super::deferred::render::FORMAT_ERROR;
 use super::error::{FlushError, LogError};
 use super::level::Level;
 use super::metrics::{Metrics, MetricsSnapshot};
@@ -18,7 +20,7 @@ use std::time::{Duration, Instant};
 /// after the claim, thread), formats target and message straight into the
 /// slot, and publishes it; the writer thread does the rest. No allocation
 /// happens per record unless the message is larger than the slot (see the
-/// [module docs](crate::log)).
+/// [module docs](mod@crate::log)).
 ///
 /// When the ring is full, the [`FullPolicy`](crate::log::FullPolicy) decides between waiting and
 /// dropping. After the logger is shut down (its [`LogGuard`] dropped), calls
@@ -110,7 +112,7 @@ impl Logger {
             record.push(target.as_bytes());
             record.end_target();
             if fmt::write(record, args).is_err() {
-                record.push(b" <formatting error>");
+                record.push(FORMAT_ERROR);
             }
             spilled = record.is_spilled();
         })?;
@@ -150,6 +152,42 @@ impl Logger {
         self.publish(level, |record: &mut Record| {
             record.start(Kind::Raw, level);
             record.push(bytes);
+            spilled = record.is_spilled();
+        })?;
+        if spilled {
+            Metrics::add(&self.shared.metrics.spilled, 1);
+        }
+        Ok(())
+    }
+
+    /// Logs a deferred record (the log macros' expansion calls this): claims
+    /// a slot by the full policy, stamps it (the call site's level, the time,
+    /// the thread), and lets `encode` write the payload, which it gets as
+    /// exactly `payload_len` bytes (inline, or spilled as for
+    /// [`log`](Logger::log)). The writer renders the message with `render`.
+    /// `encode` runs inside the claim: it must not log or run user code
+    /// that might.
+    ///
+    /// # Errors
+    ///
+    /// As for [`log`](Logger::log).
+    #[doc(hidden)]
+    pub fn log_deferred(
+        &self,
+        callsite: &'static Callsite,
+        render: RenderFn,
+        payload_len: usize,
+        encode: impl FnOnce(&mut [u8]),
+    ) -> Result<(), LogError> {
+        let level = callsite.level();
+        if level > self.shared.max_level {
+            return Err(LogError::Filtered);
+        }
+        let kind = Kind::Deferred(DeferredRecord { callsite, render });
+        let mut spilled = false;
+        self.publish(level, |record: &mut Record| {
+            record.start(kind, level);
+            record.fill(payload_len, encode);
             spilled = record.is_spilled();
         })?;
         if spilled {

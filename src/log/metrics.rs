@@ -21,6 +21,7 @@ pub(crate) struct Metrics {
     pub(crate) lost: AtomicU64,
     pub(crate) rotations: AtomicU64,
     pub(crate) reopens: AtomicU64,
+    pub(crate) compressed: AtomicU64,
 }
 
 impl Metrics {
@@ -51,6 +52,7 @@ impl Metrics {
             lost: get(&self.lost),
             rotations: get(&self.rotations),
             reopens: get(&self.reopens),
+            compressed: get(&self.compressed),
         }
     }
 }
@@ -93,15 +95,15 @@ pub struct MetricsSnapshot {
     /// occupancy (every slot of a run was occupied when it was taken), capped
     /// by the batch limit.
     pub high_water_mark: u64,
-    /// Failed writes, flushes or syncs of the sink, and failed rotations or
-    /// reopens ([`SinkEvent::Failed`](crate::log::SinkEvent::Failed), which
+    /// Failed writes, flushes or syncs of the sink, and failed rotations,
+    /// reopens, compressions or removals of old files ([`SinkEvent::Failed`](crate::log::SinkEvent::Failed), which
     /// lose nothing). Records in a failed write are counted in
     /// [`lost`](MetricsSnapshot::lost).
     pub write_errors: u64,
     /// Successful syncs of the sink (fsync).
     pub fsyncs: u64,
     /// Records larger than the slot's inline buffer, which were spilled to
-    /// the heap (see the [`log`](crate::log) module docs).
+    /// the heap (see the [`log`](mod@crate::log) module docs).
     pub spilled: u64,
     /// Bytes handed to the sink by successful writes, drop reports included.
     pub bytes_written: u64,
@@ -114,6 +116,11 @@ pub struct MetricsSnapshot {
     /// Times the log file's path was reopened because the open file had
     /// been removed or moved away.
     pub reopens: u64,
+    /// Rotated files compressed into archives
+    /// ([`Rotation::compress`](crate::log::Rotation::compress)), counted
+    /// when the writer thread next looks (after a write, or at its idle
+    /// wake-up every flush interval).
+    pub compressed: u64,
 }
 
 impl MetricsSnapshot {

@@ -22,13 +22,23 @@
 //!   dropping the [`LogGuard`] drains the ring and joins the writer; an
 //!   opt-in panic hook logs the panic and flushes. After shutdown, log calls
 //!   return at once (counted as dropped).
-//! - **The log file's life.** [`Rotation`] by size and time with a number of
-//!   files kept (`app.log`, `app.log.1` newest, …); a file removed or moved
+//! - **The log file's life.** [`Rotation`] by size and time (UTC or local),
+//!   rotated files numbered (`app.log`, `app.log.1` newest, …) or dated
+//!   (`app.2026-11-23.log`), compressed off the writer's path (gzip, zstd),
+//!   kept by count and age; parent directories created, a file mode set; a
+//!   file removed or moved
 //!   away is noticed and its path reopened; failed writes never block
 //!   producers, and their records are counted as lost
 //!   ([`MetricsSnapshot::lost`]), reported on stderr (rate-limited) and in
 //!   the log once writing works again. Opt-in flush on SIGTERM/SIGINT
 //!   (feature `signal`). See the design notes, "The log file's life".
+//! - **Log macros that defer formatting.** [`info!`](crate::info) and
+//!   friends take `format!`'s syntax; arguments whose type is [`Encode`]
+//!   (integers, floats, `bool`, `char`, strings, byte slices, your own types)
+//!   are copied into the slot as bytes and formatted by the writer thread,
+//!   any other argument is formatted by the caller before the claim; the
+//!   line is the same either way. Against the logger set by [`install`], or
+//!   an explicit one (`info!(logger: &logger, ...)`).
 //! - **Integrations** behind Cargo features: `log` (`Logger` implements
 //!   `log::Log`; `install_log` sets it up in one call) and `tracing` (`Logger`
 //!   implements `tracing_subscriber::fmt::MakeWriter`).
@@ -68,6 +78,7 @@
 
 mod adapters;
 mod builder;
+pub(crate) mod deferred;
 mod drops;
 mod error;
 mod file;
@@ -77,6 +88,7 @@ mod guard;
 mod level;
 mod logger;
 mod lost;
+mod macros;
 mod metrics;
 mod policy;
 mod record;
@@ -88,11 +100,15 @@ mod stderr_report;
 mod worker;
 
 #[cfg(feature = "log")]
-pub use adapters::log_facade::{install_log, InstallError};
+pub use adapters::log_facade::install_log;
 #[cfg(feature = "tracing")]
 pub use adapters::tracing_writer::LineWriter;
 pub use builder::{LoggerBuilder, MAX_RING_BYTES, MAX_SLOT_SIZE};
+pub use deferred::encode::Encode;
+pub use deferred::global::{install, InstallError};
 pub use error::{FlushError, LogBuildError, LogError, ShutdownError};
+pub use file::compress::Compression;
+pub use file::naming::Naming;
 pub use file::rotation::Rotation;
 pub use file::sink::FileSink;
 pub use format::Format;

@@ -9,6 +9,7 @@
 //! reused by later oversized records in the same slot, up to
 //! [`SPILL_RETAIN`] bytes of capacity; the writer thread frees larger ones.
 
+use super::deferred::callsite::DeferredRecord;
 use super::level::Level;
 use crate::sync::{Arc, AtomicU64, Ordering};
 use std::fmt;
@@ -19,10 +20,13 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub(crate) const SPILL_RETAIN: usize = 64 * 1024;
 
 /// What a slot carries.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug)]
 pub(crate) enum Kind {
     /// A record to render: timestamp, level, thread, target, message.
     Log,
+    /// A record of a log macro: the message is rendered from the payload
+    /// (`text()`, no target) by the call site's render function.
+    Deferred(DeferredRecord),
     /// Bytes already formatted (e.g. by `tracing_subscriber`), written as is.
     Raw,
     /// A flush request with its ticket (see `flush.rs`); writes nothing.
@@ -112,6 +116,20 @@ impl Record {
             self.spill.reserve(end.max(2 * self.inline.len()));
             self.spill.extend_from_slice(&self.inline[..self.len]);
             self.spill.extend_from_slice(bytes);
+            self.spilled = true;
+        }
+    }
+
+    /// Sets the payload to `len` bytes written by `write` (which gets exactly
+    /// `len` bytes), spilling to the heap if the inline buffer is too small.
+    pub(crate) fn fill(&mut self, len: usize, write: impl FnOnce(&mut [u8])) {
+        if let Some(inline) = self.inline.get_mut(..len) {
+            write(inline);
+            self.len = len;
+        } else {
+            self.spill.clear();
+            self.spill.resize(len, 0);
+            write(&mut self.spill);
             self.spilled = true;
         }
     }

@@ -102,11 +102,16 @@ pub enum SinkEvent {
     /// The path was reopened because the open file had been removed or moved
     /// away (counted in `MetricsSnapshot::reopens`).
     Reopened,
-    /// A rotation or reopen failed; the sink carried on with the file it had
-    /// open, and no records were lost by it (a loss is a `write_run` error).
-    /// Counted in `MetricsSnapshot::write_errors` and reported on stderr.
+    /// A rotated file was compressed into its archive (counted in
+    /// `MetricsSnapshot::compressed`).
+    Compressed,
+    /// A rotation, reopen, compression or removal of old files failed; the
+    /// sink carried on with the file it had open, and no records were lost
+    /// by it (a loss is a `write_run` error; a file that failed to compress
+    /// stays uncompressed). Counted in `MetricsSnapshot::write_errors` and
+    /// reported on stderr.
     Failed {
-        /// What failed: `"rotate"` or `"reopen"`.
+        /// What failed: `"rotate"`, `"reopen"`, `"compress"` or `"prune"`.
         op: &'static str,
         /// Why.
         error: io::Error,

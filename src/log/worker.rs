@@ -167,17 +167,28 @@ impl State {
         let mut ticket = 0;
         for record in records {
             match record.kind {
-                Kind::Log => {
+                Kind::Log | Kind::Deferred(_) => {
                     let ts = self.clamp(record.timestamp_ns);
+                    let deferred = match record.kind {
+                        Kind::Deferred(deferred) => Some(deferred),
+                        _ => None,
+                    };
                     let line = Line {
                         timestamp_ns: ts,
                         level: record.level,
                         thread_id: record.thread_id,
                         thread_name: record.thread_name.as_deref(),
-                        target: record.target(),
+                        target: deferred
+                            .map_or(record.target(), |d| d.callsite.target().as_bytes()),
+                        // A deferred record's payload, rendered by its call site.
                         message: record.message(),
                     };
-                    self.renderer.render(&line, &mut self.out);
+                    match deferred {
+                        Some(d) => self
+                            .renderer
+                            .render_deferred(&line, d.render, &mut self.out),
+                        None => self.renderer.render(&line, &mut self.out),
+                    }
                     lines += 1;
                 }
                 Kind::Raw => {
@@ -230,6 +241,7 @@ impl State {
             match event {
                 SinkEvent::Rotated => Metrics::add(&metrics.rotations, 1),
                 SinkEvent::Reopened => Metrics::add(&metrics.reopens, 1),
+                SinkEvent::Compressed => Metrics::add(&metrics.compressed, 1),
                 SinkEvent::Failed { op, error } => self.sink_error(op, &error),
             }
         }

@@ -2,21 +2,12 @@
 //! allocations made on the logging thread only, after warm-up.
 
 use crate::common::with_deadline;
-use crate::count;
-use ringlog::log::{Level, LoggerBuilder};
+use crate::{count, small_ring_logger};
+use ringlog::log::Level;
 #[test]
 fn logging_a_record_does_not_allocate() {
     with_deadline("zero_alloc", 60, || {
-        let path =
-            std::env::temp_dir().join(format!("ringlog-test-alloc-{}.log", std::process::id()));
-        let _ = std::fs::remove_file(&path);
-        // A small ring: the 20 000 records below wrap it many times, so the
-        // blocking path (waiting for room) is exercised too.
-        let (logger, guard) = LoggerBuilder::new(&path)
-            .capacity(256)
-            .slot_size(128)
-            .build()
-            .unwrap();
+        let (path, logger, guard) = small_ring_logger("logger");
         let name = "order-service";
         // Warm-up: the first call on a thread looks up its name (allocates).
         for i in 0..1000 {

@@ -6,6 +6,7 @@
 mod common;
 
 mod logger;
+mod macros;
 mod ring;
 
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -59,6 +60,29 @@ unsafe impl GlobalAlloc for Counting {
 
 #[global_allocator]
 static GLOBAL: Counting = Counting;
+
+/// A logger on a small ring (256 slots of 128 bytes: the tests' records
+/// wrap it many times, so the blocking path, waiting for room, is exercised
+/// too) writing to a fresh file named after `name`.
+pub fn small_ring_logger(
+    name: &str,
+) -> (
+    std::path::PathBuf,
+    ringlog::log::Logger,
+    ringlog::log::LogGuard,
+) {
+    let path = std::env::temp_dir().join(format!(
+        "ringlog-test-alloc-{name}-{}.log",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_file(&path);
+    let (logger, guard) = ringlog::log::LoggerBuilder::new(&path)
+        .capacity(256)
+        .slot_size(128)
+        .build()
+        .unwrap();
+    (path, logger, guard)
+}
 
 /// The allocations `f` makes on this thread.
 pub fn count(f: impl FnOnce()) -> u64 {

@@ -65,7 +65,7 @@ fn bad_settings_are_errors() {
     let missing_dir = std::env::temp_dir()
         .join("ringlog-no-such-dir")
         .join("x.log");
-    let e = err(LoggerBuilder::new(&missing_dir));
+    let e = err(LoggerBuilder::new(&missing_dir).create_dirs(false));
     match &e {
         LogBuildError::Open { path, source } => {
             assert_eq!(path, &missing_dir);

@@ -9,18 +9,26 @@ mod common;
 mod log_common;
 
 mod builder;
+mod compression;
 mod disk_full;
 mod drop;
 mod end_to_end;
+mod files;
 mod flush;
 mod json;
+mod logrotate;
+mod macro_reentry;
+mod macros;
 mod open_errors;
 mod oversize;
 mod reopen;
+mod retention;
 mod rotation;
+mod same_bytes;
 mod shutdown;
 mod sink_errors;
 mod soak;
+mod time_zone;
 #[cfg(feature = "tracing")]
 mod tracing_writer;
 mod writer_panic;

@@ -3,7 +3,7 @@
 
 use crate::common::with_deadline;
 use crate::log_common::{check_exactly_once_in_order, files_in_order, log_from_threads, temp_dir};
-use ringlog::log::{FlushError, LogBuildError, LoggerBuilder, Rotation, Sink};
+use ringlog::log::{FlushError, LogBuildError, LoggerBuilder, Naming, Rotation, Sink};
 use std::time::{Duration, SystemTime};
 
 fn read_all(files: &[std::path::PathBuf]) -> String {
@@ -22,7 +22,7 @@ fn size_rotation_keeps_every_record_once_and_whole() {
         let (logger, guard) = LoggerBuilder::new(&path)
             .capacity(64)
             .max_batch(16) // a run (≤ 16 lines of < 100 bytes) fits in a file
-            .rotation(Rotation::never().max_bytes(max).keep(10_000))
+            .rotation(Rotation::size(max).keep(10_000))
             .build()
             .unwrap();
         log_from_threads(&logger, 2, 5000);
@@ -52,7 +52,7 @@ fn only_keep_files_are_kept_and_they_hold_the_newest_records() {
             let (logger, guard) = LoggerBuilder::new(&path)
                 .capacity(16)
                 .max_batch(4)
-                .rotation(Rotation::never().max_bytes(1000).keep(keep))
+                .rotation(Rotation::size(1000).keep(keep))
                 .build()
                 .unwrap();
             for i in 0..2000 {
@@ -85,7 +85,7 @@ fn time_rotation_starts_a_new_file_each_period() {
         let dir = temp_dir("rot-time");
         let path = dir.join("app.log");
         let (logger, guard) = LoggerBuilder::new(&path)
-            .rotation(Rotation::never().every(Duration::from_secs(1)))
+            .rotation(Rotation::every(Duration::from_secs(1)))
             .build()
             .unwrap();
         let second = |t: SystemTime| t.duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs();
@@ -120,14 +120,9 @@ fn a_file_from_an_earlier_day_is_rotated_at_the_first_write() {
         let path = dir.join("app.log");
         std::fs::write(&path, "yesterday\n").unwrap();
         let yesterday = SystemTime::now() - Duration::from_secs(2 * 86_400);
-        std::fs::File::options()
-            .write(true)
-            .open(&path)
-            .unwrap()
-            .set_modified(yesterday)
-            .unwrap();
+        crate::log_common::set_mtime(&path, yesterday);
         let (logger, guard) = LoggerBuilder::new(&path)
-            .rotation(Rotation::never().daily())
+            .rotation(Rotation::daily())
             .build()
             .unwrap();
         logger.info("app", format_args!("today")).unwrap();
@@ -144,6 +139,73 @@ fn a_file_from_an_earlier_day_is_rotated_at_the_first_write() {
 }
 
 #[test]
+fn a_file_from_an_earlier_day_gets_that_days_dated_name() {
+    with_deadline("rotation_dated_restart", 30, || {
+        let dir = temp_dir("rot-dated");
+        let path = dir.join("app.log");
+        std::fs::write(&path, "then\n").unwrap();
+        // 2026-11-21T12:00:00Z.
+        let then = SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_262_400);
+        crate::log_common::set_mtime(&path, then);
+        // A file of that day already exists: the name takes `.1`.
+        std::fs::write(dir.join("app.2026-11-21.log"), "before\n").unwrap();
+        let (logger, guard) = LoggerBuilder::new(&path)
+            .rotation(Rotation::daily().naming(Naming::Dated))
+            .build()
+            .unwrap();
+        logger.info("app", format_args!("today")).unwrap();
+        guard.shutdown().unwrap();
+        assert_eq!(logger.metrics().rotations, 1);
+        assert_eq!(
+            std::fs::read_to_string(dir.join("app.2026-11-21.1.log")).unwrap(),
+            "then\n"
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.join("app.2026-11-21.log")).unwrap(),
+            "before\n"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    });
+}
+
+/// logrotate's `copytruncate` empties the file under the sink: the size
+/// that triggers rotation is the file's, not the sink's count of what it
+/// wrote.
+#[test]
+fn size_rotation_follows_a_file_truncated_under_the_sink() {
+    with_deadline("rotation_truncated", 30, || {
+        let dir = temp_dir("rot-truncated");
+        let path = dir.join("app.log");
+        let (logger, guard) = LoggerBuilder::new(&path)
+            .rotation(Rotation::size(10_000))
+            .build()
+            .unwrap();
+        let line = "x".repeat(100);
+        for _ in 0..60 {
+            logger.info("t", format_args!("{line}")).unwrap();
+        }
+        logger.flush().unwrap();
+        let written = std::fs::metadata(&path).unwrap().len();
+        assert!(written > 6000 && written < 10_000, "{written}");
+        // Truncated as copytruncate does it.
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_len(0)
+            .unwrap();
+        for _ in 0..60 {
+            logger.info("t", format_args!("{line}")).unwrap();
+        }
+        guard.shutdown().unwrap();
+        // 60 more lines fit in the (now short) file: no rotation.
+        assert_eq!(logger.metrics().rotations, 0);
+        assert_eq!(std::fs::read_to_string(&path).unwrap().lines().count(), 60);
+        std::fs::remove_dir_all(&dir).unwrap();
+    });
+}
+
+#[test]
 fn a_failing_rotation_keeps_writing_to_the_live_file() {
     with_deadline("rotation_fails", 30, || {
         let dir = temp_dir("rot-fail");
@@ -154,7 +216,7 @@ fn a_failing_rotation_keeps_writing_to_the_live_file() {
         std::fs::write(blocker.join("x"), "x").unwrap();
         let (logger, guard) = LoggerBuilder::new(&path)
             .max_batch(4)
-            .rotation(Rotation::never().max_bytes(200).keep(1))
+            .rotation(Rotation::size(200).keep(1))
             .error_report_interval(Duration::from_secs(3600))
             .build()
             .unwrap();
@@ -189,13 +251,13 @@ fn bad_rotation_settings_are_errors() {
     let dir = temp_dir("rot-bad");
     let path = dir.join("app.log");
     let err = |b: LoggerBuilder| b.build().map(|_| ()).unwrap_err();
-    let e = err(LoggerBuilder::new(&path).rotation(Rotation::never().max_bytes(0)));
+    let e = err(LoggerBuilder::new(&path).rotation(Rotation::size(0)));
     assert!(matches!(e, LogBuildError::Rotation(_)), "{e}");
-    let e = err(
-        LoggerBuilder::new(&path).rotation(Rotation::never().every(Duration::from_millis(500)))
-    );
+    let e = err(LoggerBuilder::new(&path).rotation(Rotation::every(Duration::from_millis(500))));
     assert!(matches!(e, LogBuildError::Rotation(_)), "{e}");
-    let e = err(LoggerBuilder::with_sink(Null).rotation(Rotation::never().hourly()));
+    let e = err(LoggerBuilder::new(&path).rotation(Rotation::daily().max_age(Duration::ZERO)));
+    assert!(e.to_string().contains("max_age"), "{e}");
+    let e = err(LoggerBuilder::with_sink(Null).rotation(Rotation::hourly()));
     assert!(e.to_string().contains("custom sink"), "{e}");
     assert!(!path.exists());
     std::fs::remove_dir_all(&dir).unwrap();

@@ -24,7 +24,7 @@ fn soak_with_rotation_every_record_exactly_once_in_order() {
         let path = dir.join("app.log");
         let start = Instant::now();
         let (logger, guard) = LoggerBuilder::new(&path)
-            .rotation(Rotation::never().max_bytes(max_bytes).keep(100_000))
+            .rotation(Rotation::size(max_bytes).keep(100_000))
             //.xx
             .build()
             .unwrap();

@@ -148,10 +148,16 @@ pub fn temp_dir(name: &str) -> PathBuf {
 /// The log files of `live` in record order: `live.{n}`, …, `live.1`, `live`
 /// (the rotation naming scheme), those that exist.
 pub fn files_in_order(live: &std::path::Path) -> Vec<PathBuf> {
+    files_in_order_with(live, "")
+}
+
+/// As [`files_in_order`], for rotated files named `live.{n}{suffix}`
+/// (`.gz` archives, say).
+pub fn files_in_order_with(live: &std::path::Path, suffix: &str) -> Vec<PathBuf> {
     let mut rotated = Vec::new();
     for n in 1.. {
         let mut name = live.as_os_str().to_owned();
-        name.push(format!(".{n}"));
+        name.push(format!(".{n}{suffix}"));
         let p = PathBuf::from(name);
         if !p.exists() {
             break;
@@ -248,4 +254,59 @@ impl Sink for SwitchableSink {
     fn sync(&mut self) -> io::Result<()> {
         Ok(())
     }
+}
+
+/// The text of a log file, decompressed if its name ends in `.gz` or `.zst`.
+pub fn read_log_file(path: &std::path::Path) -> String {
+    use std::io::Read;
+    let file = || std::fs::File::open(path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+    let mut text = String::new();
+    let name = path.to_string_lossy();
+    if name.ends_with(".gz") {
+        flate2::read::GzDecoder::new(file())
+            .read_to_string(&mut text)
+            .unwrap_or_else(|e| panic!("{path:?}: {e}"));
+    } else if name.ends_with(".zst") {
+        zstd::stream::read::Decoder::new(file())
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap_or_else(|e| panic!("{path:?}: {e}"));
+    } else {
+        file().read_to_string(&mut text).unwrap();
+    }
+    text
+}
+
+/// The names in `dir`, sorted.
+pub fn names_in(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Waits until the logger has reported `n` rotated files compressed (the
+/// writer counts them at its next write or idle wake-up); panics after 20 s.
+pub fn wait_for_archives(logger: &ringlog::log::Logger, n: u64) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while logger.metrics().compressed < n {
+        assert!(
+            Instant::now() < deadline,
+            "{n} archives not reported in 20 s: {:?}",
+            logger.metrics()
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Sets the modification time of the file at `path`.
+pub fn set_mtime(path: &std::path::Path, time: std::time::SystemTime) {
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap_or_else(|e| panic!("{path:?}: {e}"))
+        .set_modified(time)
+        .unwrap();
 }

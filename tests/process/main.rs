@@ -10,5 +10,6 @@ mod log_common;
 
 #[cfg(feature = "log")]
 mod facade;
+mod global_macros;
 mod panic;
 mod process_end;

@@ -2,8 +2,11 @@
 //! `log::Log`, and [`install_log`] builds a logger and installs it as the
 //! global logger in one call.
 
-use crate::log::{Level, LogBuildError, LogGuard, Logger, LoggerBuilder};
-use std::fmt;
+use crate::log::builder::LoggerBuilder;
+use crate::log::deferred::global::{self, InstallError};
+use crate::log::guard::LogGuard;
+use crate::log::level::Level;
+use crate::log::logger::Logger;
 
 fn level_from(level: ::log::Level) -> Level {
     match level {
@@ -49,14 +52,17 @@ impl ::log::Log for Logger {
 
 /// Builds the logger and installs it as the `log` crate's global logger, with
 /// `log`'s maximum level set to the builder's
-/// [`max_level`](LoggerBuilder::max_level). Keep the returned guard alive
-/// (for example in `main`); dropping it flushes and shuts the logger down.
+/// [`max_level`](LoggerBuilder::max_level), and as the global logger of
+/// ringlog's own macros ([`install`](crate::log::install)), so both kinds of
+/// call sites reach one logger. Keep the returned guard alive (for example
+/// in `main`); dropping it flushes and shuts the logger down.
 ///
 /// # Errors
 ///
 /// [`InstallError::Build`] if the builder refuses its settings;
-/// [`InstallError::AlreadySet`] if a global logger is already installed (the
-/// new logger is then shut down).
+/// [`InstallError::AlreadySet`] if ringlog's global logger is already
+/// installed (nothing is built then) or another `log` logger is (the new
+/// logger is then shut down, and neither global is changed).
 ///
 /// # Examples
 ///
@@ -71,44 +77,15 @@ impl ::log::Log for Logger {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn install_log(builder: LoggerBuilder) -> Result<LogGuard, InstallError> {
+    if global::is_installed() {
+        return Err(InstallError::AlreadySet);
+    }
     let (logger, guard) = builder.build().map_err(InstallError::Build)?;
     let max_level = filter_from(logger.max_level());
-    ::log::set_boxed_logger(Box::new(logger)).map_err(|_| InstallError::AlreadySet)?;
+    ::log::set_boxed_logger(Box::new(logger.clone())).map_err(|_| InstallError::AlreadySet)?;
     ::log::set_max_level(max_level);
+    // Fails only if a concurrent `install` got there first (the `log`
+    // logger is then this one and the macros' the other).
+    global::set_global(logger)?;
     Ok(guard)
-}
-
-/// Why [`install_log`] failed.
-///
-/// # Examples
-///
-/// ```
-/// use ringlog::log::{install_log, InstallError, LoggerBuilder};
-/// let err = install_log(LoggerBuilder::new("x.log").slot_size(0)).unwrap_err();
-/// assert!(matches!(err, InstallError::Build(_)));
-/// ```
-#[derive(Debug)]
-pub enum InstallError {
-    /// The logger could not be built.
-    Build(LogBuildError),
-    /// Another global logger is installed already.
-    AlreadySet,
-}
-
-impl fmt::Display for InstallError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Build(e) => write!(f, "cannot build the logger: {e}"),
-            Self::AlreadySet => f.write_str("a global `log` logger is already installed"),
-        }
-    }
-}
-
-impl std::error::Error for InstallError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::Build(e) => Some(e),
-            Self::AlreadySet => None,
-        }
-    }
 }

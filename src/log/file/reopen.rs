@@ -63,8 +63,7 @@ mod tests {
 
     #[test]
     fn detects_removed_and_moved_files() {
-        let dir = std::env::temp_dir().join(format!("ringlog-reopen-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = crate::log::file::test_dir("reopen");
         let path = dir.join("a.log");
         let file = File::create(&path).unwrap();
         assert_eq!(check(&file, &path).unwrap(), PathState::Same);

@@ -1,5 +1,5 @@
 //! Logging workloads, shared by the criterion bench (`benches/log.rs`) and the
-//! bench tool (`examples/ringlog-bench.rs`), so both measure the same thing.
+//! bench tool (`ringlog-bench --group log`), so both measure the same thing.
 //!
 //! One run: `threads` threads each log `records / threads` lines of about 110
 //! bytes into a fresh file in a temporary directory on the local disk; the
@@ -21,7 +21,7 @@
 //! logging thread: `SystemTime::now()`, the same cached-second timestamp
 //! rendering, and the message through the same `format_args!`.
 //!
-//! For diagnosis only, two environment variables change ringlog's settings
+//! For diagnosis only, three environment variables change ringlog's settings
 //! (the reported runs use the defaults): `RINGLOG_BENCH_LOG_WAIT=park|yield|spin`
 //! (wait strategy instead of the default, `Sleep`), `RINGLOG_BENCH_LOG_MAX_BATCH=N`
 //! and `RINGLOG_BENCH_LOG_CAPACITY=N` (slots).
@@ -57,57 +57,64 @@ pub const BURST: u64 = 32;
 /// Pause between bursts in the latency runs.
 pub const PAUSE: Duration = Duration::from_micros(250);
 
-/// Everything measured.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Contender {
-    /// ringlog's `Logger::log` (Block policy, lossless), default settings
-    /// (wait strategy `Sleep::default()`).
-    Ringlog,
-    /// tracing-appender `non_blocking`, lossless, over a `BufWriter<File>`.
-    TracingAppender,
-    /// `Mutex<BufWriter<File>>` shared by the threads.
-    MutexBufWriter,
-    /// One thread formatting and writing every line through one `BufWriter`.
-    Limit,
+/// One measured way of getting lines into a file.
+#[derive(Clone, Copy, Debug)]
+pub struct Contender {
+    /// A short name for command lines and CSV.
+    pub key: &'static str,
+    /// A name for tables and plots.
+    pub label: &'static str,
+    /// Whether this is our crate.
+    pub ours: bool,
+    /// Whether it has a latency mode (paced bursts, each call timed); the
+    /// limit and the Mutex peer have none.
+    pub latency: bool,
+    run: fn(&Plan) -> Result<Logged, String>,
 }
 
+/// Every contender, ours first: ringlog's `Logger::log` (Block policy,
+/// lossless) with default settings (wait strategy `Sleep::default()`);
+/// tracing-appender `non_blocking`, lossless, over a `BufWriter<File>`; a
+/// `Mutex<BufWriter<File>>` shared by the threads; and the limit, one thread
+/// formatting and writing every line through one `BufWriter`.
+///
+/// A new contender is one more row and its run function; the tool's tables,
+/// ratios, latency rows and plots and the criterion bench pick it up.
+pub const CONTENDERS: &[Contender] = &[
+    Contender {
+        key: "ringlog",
+        label: "ringlog (Logger::log, Block)",
+        ours: true,
+        latency: true,
+        run: ringlog_logger,
+    },
+    Contender {
+        key: "tracing-appender",
+        label: "tracing-appender non_blocking lossless",
+        ours: false,
+        latency: true,
+        run: tracing_appender,
+    },
+    Contender {
+        key: "mutex-bufwriter",
+        label: "Mutex<BufWriter<File>>",
+        ours: false,
+        latency: false,
+        run: mutex_bufwriter,
+    },
+    Contender {
+        key: "limit",
+        label: "limit: 1 thread, 1 BufWriter",
+        ours: false,
+        latency: false,
+        run: limit,
+    },
+];
+
 impl Contender {
-    /// Every contender, ours first.
-    pub const ALL: [Contender; 4] = [
-        Contender::Ringlog,
-        Contender::TracingAppender,
-        Contender::MutexBufWriter,
-        Contender::Limit,
-    ];
-
-    /// A short name for command lines and CSV.
-    pub fn key(self) -> &'static str {
-        match self {
-            Contender::Ringlog => "ringlog",
-            Contender::TracingAppender => "tracing-appender",
-            Contender::MutexBufWriter => "mutex-bufwriter",
-            Contender::Limit => "limit",
-        }
-    }
-
-    /// A name for tables and plots.
-    pub fn label(self) -> &'static str {
-        match self {
-            Contender::Ringlog => "ringlog (Logger::log, Block)",
-            Contender::TracingAppender => "tracing-appender non_blocking lossless",
-            Contender::MutexBufWriter => "Mutex<BufWriter<File>>",
-            Contender::Limit => "limit: 1 thread, 1 BufWriter",
-        }
-    }
-
     /// The contender with this key.
-    pub fn from_key(key: &str) -> Option<Contender> {
-        Self::ALL.into_iter().find(|c| c.key() == key)
-    }
-
-    /// Whether this is our crate.
-    pub fn is_ringlog(self) -> bool {
-        self == Contender::Ringlog
+    pub fn from_key(key: &str) -> Option<&'static Contender> {
+        CONTENDERS.iter().find(|c| c.key == key)
     }
 }
 
@@ -223,6 +230,10 @@ impl LineFormatter {
     }
 }
 
+/// `YYYY-MM-DDTHH:MM:SS.` of a Unix second. The date arithmetic is a
+/// deliberate copy of ringlog's `civil_from_days` (src/log/format.rs), which
+/// is crate-private: the peers must write the same bytes as ringlog without
+/// reaching into its internals.
 fn date_time_prefix(second: u64) -> [u8; 20] {
     let days = second / 86_400;
     let rem = second % 86_400;
@@ -306,19 +317,16 @@ fn open(path: &Path) -> Result<File, String> {
 /// thread's start.
 type Threads = (Vec<u64>, Option<Histogram<u64>>, Instant);
 
-/// Runs `threads` logging threads of `body(t, deadline, histogram)`, which
-/// returns the lines that thread logged; returns (lines per thread,
-/// merged latency).
-fn run_threads<F>(
-    threads: usize,
-    limit: Duration,
-    with_latency: bool,
-    hooks: Hooks,
-    body: F,
-) -> Result<Threads, String>
+/// Runs `plan.threads` logging threads of `body(t, deadline, histogram)`,
+/// which returns the lines that thread logged; returns (lines per thread,
+/// merged latency, earliest start). Calls `plan.hooks.start` right before
+/// it releases the threads.
+fn run_threads<F>(plan: &Plan, body: F) -> Result<Threads, String>
 where
     F: Fn(usize, Instant, Option<&mut Histogram<u64>>) -> u64 + Send + Sync + 'static,
 {
+    let (threads, limit, with_latency, hooks) =
+        (plan.threads, plan.limit, plan.latency, plan.hooks);
     let body = Arc::new(body);
     let barrier = Arc::new(Barrier::new(threads + 1));
     let start_time = Arc::new(Mutex::new(None::<Instant>));
@@ -358,12 +366,34 @@ where
     Ok((counts, merged, start))
 }
 
+/// What a run function is asked to do.
+struct Plan {
+    threads: usize,
+    per_thread: u64,
+    limit: Duration,
+    latency: bool,
+    hooks: Hooks,
+    path: PathBuf,
+}
+
+/// What a run function logged: lines per thread, the merged latency
+/// histogram (latency runs), and the time from the start barrier until the
+/// last line was in the file.
+struct Logged {
+    counts: Vec<u64>,
+    latency: Option<Histogram<u64>>,
+    elapsed: Duration,
+}
+
 /// One checked run. `records` is the total over all threads (rounded down to
 /// a multiple of `threads`). With `latency`, calls are paced (bursts of
-/// [`BURST`], [`PAUSE`] apart) and each call is timed; the limit has no
-/// latency mode.
+/// [`BURST`], [`PAUSE`] apart) and each call is timed.
+///
+/// # Errors
+/// A bad thread count, a contender without a latency mode asked for one, a
+/// failed logger call, or a file that fails the check.
 pub fn run(
-    contender: Contender,
+    contender: &Contender,
     threads: usize,
     records: u64,
     limit: Duration,
@@ -373,148 +403,177 @@ pub fn run(
     if threads == 0 || threads > 64 {
         return Err(format!("bad thread count {threads}"));
     }
+    if latency && !contender.latency {
+        return Err(format!("{} has no latency mode", contender.label));
+    }
     let per_thread = records / threads as u64;
-    let requested = per_thread * threads as u64;
     let dir = TempDir::new()?;
-    let path = dir.0.join("bench.log");
-    let (counts, hist, elapsed) = match contender {
-        Contender::Ringlog => {
-            let builder = LoggerBuilder::new(&path).full_policy(FullPolicy::Block);
-            // Diagnosis only (the reported runs use the default, Sleep).
-            let builder = match std::env::var("RINGLOG_BENCH_LOG_WAIT").as_deref() {
-                Ok("yield") => builder.wait_strategy(ringlog::Yield::default()),
-                Ok("spin") => builder.wait_strategy(ringlog::BusySpin),
-                Ok("park") => builder.wait_strategy(ringlog::Park::default()),
-                _ => builder,
-            };
-            let builder = match std::env::var("RINGLOG_BENCH_LOG_MAX_BATCH")
-                .ok()
-                .and_then(|v| v.parse().ok())
-            {
-                Some(n) => builder.max_batch(n),
-                None => builder,
-            };
-            let builder = match std::env::var("RINGLOG_BENCH_LOG_CAPACITY")
-                .ok()
-                .and_then(|v| v.parse().ok())
-            {
-                Some(n) => builder.capacity(n),
-                None => builder,
-            };
-            let (logger, guard) = builder.build().map_err(|e| format!("ringlog build: {e}"))?;
-            let l = logger.clone();
-            let (counts, hist, start) =
-                run_threads(threads, limit, latency, hooks, move |t, deadline, h| {
-                    thread_loop(per_thread, deadline, h, |i| {
-                        l.log(Level::Info, TARGET, format_args!("t={t} i={i} {PAYLOAD}"))
-                            .expect("lossless log call failed");
-                    })
-                })?;
-            logger
-                .flush_timeout(limit + Duration::from_secs(10))
-                .map_err(|e| format!("ringlog flush: {e}"))?;
-            let elapsed = start.elapsed();
-            (hooks.stop)();
-            let m = logger.metrics();
-            guard
-                .shutdown()
-                .map_err(|e| format!("ringlog shutdown: {e}"))?;
-            if m.dropped_total() != 0 || m.lost != 0 {
-                return Err(format!(
-                    "ringlog dropped {} and lost {} records with the Block policy",
-                    m.dropped_total(),
-                    m.lost
-                ));
-            }
-            (counts, hist, elapsed)
-        }
-        Contender::TracingAppender => {
-            let file = BufWriter::with_capacity(BUF_SIZE, open(&path)?);
-            let (writer, worker_guard) =
-                tracing_appender::non_blocking::NonBlockingBuilder::default()
-                    .lossy(false)
-                    .finish(file);
-            let (counts, hist, start) =
-                run_threads(threads, limit, latency, hooks, move |t, deadline, h| {
-                    let mut w = writer.clone();
-                    let mut fmt = LineFormatter::new(t);
-                    let mut buf = Vec::with_capacity(256);
-                    thread_loop(per_thread, deadline, h, |i| {
-                        buf.clear();
-                        fmt.line(t, i, &mut buf);
-                        w.write_all(&buf).expect("non_blocking write failed");
-                    })
-                })?;
-            // Dropping the guard sends the shutdown message, and waits for
-            // the worker to drain the channel and flush the BufWriter.
-            drop(worker_guard);
-            let elapsed = start.elapsed();
-            (hooks.stop)();
-            (counts, hist, elapsed)
-        }
-        Contender::MutexBufWriter => {
-            if latency {
-                return Err("no latency mode for the Mutex peer".into());
-            }
-            let file = Arc::new(Mutex::new(BufWriter::with_capacity(BUF_SIZE, open(&path)?)));
-            let f = Arc::clone(&file);
-            let (counts, _, start) =
-                run_threads(threads, limit, false, hooks, move |t, deadline, h| {
-                    let mut fmt = LineFormatter::new(t);
-                    let mut buf = Vec::with_capacity(256);
-                    thread_loop(per_thread, deadline, h, |i| {
-                        // Formatted outside the lock (the stronger variant).
-                        buf.clear();
-                        fmt.line(t, i, &mut buf);
-                        f.lock().unwrap().write_all(&buf).expect("write failed");
-                    })
-                })?;
-            file.lock()
-                .unwrap()
-                .flush()
-                .map_err(|e| format!("flush: {e}"))?;
-            let elapsed = start.elapsed();
-            (hooks.stop)();
-            (counts, None, elapsed)
-        }
-        Contender::Limit => {
-            if latency {
-                return Err("no latency mode for the limit".into());
-            }
-            // The same lines (threads' lines interleaved round-robin), one
-            // thread, one BufWriter.
-            let mut file = BufWriter::with_capacity(BUF_SIZE, open(&path)?);
-            let mut fmts: Vec<LineFormatter> = (0..threads).map(LineFormatter::new).collect();
-            let mut buf = Vec::with_capacity(256);
-            (hooks.start)();
-            let start = Instant::now();
-            let deadline = start + limit;
-            let mut done = 0;
-            'outer: for i in 0..per_thread {
-                if i % CHECK_EVERY == 0 && Instant::now() >= deadline {
-                    break 'outer;
-                }
-                for (t, fmt) in fmts.iter_mut().enumerate() {
-                    buf.clear();
-                    fmt.line(t, i, &mut buf);
-                    file.write_all(&buf).map_err(|e| format!("write: {e}"))?;
-                }
-                done = i + 1;
-            }
-            file.flush().map_err(|e| format!("flush: {e}"))?;
-            let elapsed = start.elapsed();
-            (hooks.stop)();
-            (vec![done; threads], None, elapsed)
-        }
+    let plan = Plan {
+        threads,
+        per_thread,
+        limit,
+        latency,
+        hooks,
+        path: dir.0.join("bench.log"),
     };
-    let delivered = verify(&path, &counts)?;
-    let bytes = std::fs::metadata(&path).map_or(0, |m| m.len());
+    let logged = (contender.run)(&plan)?;
+    let delivered = verify(&plan.path, &logged.counts)?;
+    let bytes = std::fs::metadata(&plan.path).map_or(0, |m| m.len());
     Ok(Outcome {
         delivered,
-        requested,
-        elapsed,
+        requested: per_thread * threads as u64,
+        elapsed: logged.elapsed,
         bytes,
-        latency: hist,
+        latency: logged.latency,
+    })
+}
+
+/// ringlog's builder with the diagnosis-only settings from the environment
+/// (the reported runs use none of them).
+fn diagnosis_settings(builder: LoggerBuilder) -> LoggerBuilder {
+    let builder = match std::env::var("RINGLOG_BENCH_LOG_WAIT").as_deref() {
+        Ok("yield") => builder.wait_strategy(ringlog::Yield::default()),
+        Ok("spin") => builder.wait_strategy(ringlog::BusySpin),
+        Ok("park") => builder.wait_strategy(ringlog::Park::default()),
+        _ => builder,
+    };
+    let number = |var: &str| std::env::var(var).ok().and_then(|v| v.parse().ok());
+    let builder = match number("RINGLOG_BENCH_LOG_MAX_BATCH") {
+        Some(n) => builder.max_batch(n),
+        None => builder,
+    };
+    match number("RINGLOG_BENCH_LOG_CAPACITY") {
+        Some(n) => builder.capacity(n),
+        None => builder,
+    }
+}
+
+/// ringlog's `Logger::log`, Block policy; the run fails if a record was
+/// dropped or lost.
+fn ringlog_logger(plan: &Plan) -> Result<Logged, String> {
+    let builder = LoggerBuilder::new(&plan.path).full_policy(FullPolicy::Block);
+    let (logger, guard) = diagnosis_settings(builder)
+        .build()
+        .map_err(|e| format!("ringlog build: {e}"))?;
+    let l = logger.clone();
+    let per_thread = plan.per_thread;
+    let (counts, latency, start) = run_threads(plan, move |t, deadline, h| {
+        thread_loop(per_thread, deadline, h, |i| {
+            l.log(Level::Info, TARGET, format_args!("t={t} i={i} {PAYLOAD}"))
+                .expect("lossless log call failed");
+        })
+    })?;
+    logger
+        .flush_timeout(plan.limit + Duration::from_secs(10))
+        .map_err(|e| format!("ringlog flush: {e}"))?;
+    let elapsed = start.elapsed();
+    (plan.hooks.stop)();
+    let m = logger.metrics();
+    guard
+        .shutdown()
+        .map_err(|e| format!("ringlog shutdown: {e}"))?;
+    if m.dropped_total() != 0 || m.lost != 0 {
+        return Err(format!(
+            "ringlog dropped {} and lost {} records with the Block policy",
+            m.dropped_total(),
+            m.lost
+        ));
+    }
+    Ok(Logged {
+        counts,
+        latency,
+        elapsed,
+    })
+}
+
+/// tracing-appender's `non_blocking` writer, lossless, over a `BufWriter`.
+fn tracing_appender(plan: &Plan) -> Result<Logged, String> {
+    let file = BufWriter::with_capacity(BUF_SIZE, open(&plan.path)?);
+    let (writer, worker_guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .finish(file);
+    let per_thread = plan.per_thread;
+    let (counts, latency, start) = run_threads(plan, move |t, deadline, h| {
+        let mut w = writer.clone();
+        let mut fmt = LineFormatter::new(t);
+        let mut buf = Vec::with_capacity(256);
+        thread_loop(per_thread, deadline, h, |i| {
+            buf.clear();
+            fmt.line(t, i, &mut buf);
+            w.write_all(&buf).expect("non_blocking write failed");
+        })
+    })?;
+    // Dropping the guard sends the shutdown message, and waits for the
+    // worker to drain the channel and flush the BufWriter.
+    drop(worker_guard);
+    let elapsed = start.elapsed();
+    (plan.hooks.stop)();
+    Ok(Logged {
+        counts,
+        latency,
+        elapsed,
+    })
+}
+
+/// A `Mutex<BufWriter<File>>`, each line formatted outside the lock (the
+/// stronger variant).
+fn mutex_bufwriter(plan: &Plan) -> Result<Logged, String> {
+    let file = Arc::new(Mutex::new(BufWriter::with_capacity(
+        BUF_SIZE,
+        open(&plan.path)?,
+    )));
+    let f = Arc::clone(&file);
+    let per_thread = plan.per_thread;
+    let (counts, _, start) = run_threads(plan, move |t, deadline, h| {
+        let mut fmt = LineFormatter::new(t);
+        let mut buf = Vec::with_capacity(256);
+        thread_loop(per_thread, deadline, h, |i| {
+            buf.clear();
+            fmt.line(t, i, &mut buf);
+            f.lock().unwrap().write_all(&buf).expect("write failed");
+        })
+    })?;
+    file.lock()
+        .unwrap()
+        .flush()
+        .map_err(|e| format!("flush: {e}"))?;
+    let elapsed = start.elapsed();
+    (plan.hooks.stop)();
+    Ok(Logged {
+        counts,
+        latency: None,
+        elapsed,
+    })
+}
+
+/// The limit: the same lines (threads' lines interleaved round-robin), one
+/// thread, one `BufWriter`.
+fn limit(plan: &Plan) -> Result<Logged, String> {
+    let mut file = BufWriter::with_capacity(BUF_SIZE, open(&plan.path)?);
+    let mut fmts: Vec<LineFormatter> = (0..plan.threads).map(LineFormatter::new).collect();
+    let mut buf = Vec::with_capacity(256);
+    (plan.hooks.start)();
+    let start = Instant::now();
+    let deadline = start + plan.limit;
+    let mut done = 0;
+    for i in 0..plan.per_thread {
+        if i % CHECK_EVERY == 0 && Instant::now() >= deadline {
+            break;
+        }
+        for (t, fmt) in fmts.iter_mut().enumerate() {
+            buf.clear();
+            fmt.line(t, i, &mut buf);
+            file.write_all(&buf).map_err(|e| format!("write: {e}"))?;
+        }
+        done = i + 1;
+    }
+    file.flush().map_err(|e| format!("flush: {e}"))?;
+    let elapsed = start.elapsed();
+    (plan.hooks.stop)();
+    Ok(Logged {
+        counts: vec![done; plan.threads],
+        latency: None,
+        elapsed,
     })
 }
 
@@ -592,5 +651,32 @@ pub fn checker_self_test() {
             ok,
             "checker self-test: {order:?} gave {result:?}"
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checker_rejects_wrong_files() {
+        checker_self_test();
+    }
+
+    /// Every contender writes a short run that passes the check, and the
+    /// ones with a latency mode time every call.
+    #[test]
+    fn every_contender_writes_a_checked_file() {
+        let limit = Duration::from_secs(20);
+        for c in CONTENDERS {
+            let o = run(c, 2, 512, limit, false, Hooks::NONE)
+                .unwrap_or_else(|e| panic!("{}: {e}", c.label));
+            assert_eq!((o.delivered, o.requested), (512, 512), "{}", c.label);
+            let timed = run(c, 2, 64, limit, true, Hooks::NONE);
+            match timed {
+                Ok(o) => assert_eq!(o.latency.map(|h| h.len()), Some(64), "{}", c.label),
+                Err(e) => assert!(!c.latency, "{}: {e}", c.label),
+            }
+        }
     }
 }

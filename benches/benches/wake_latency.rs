@@ -7,7 +7,7 @@
 //! [`Yield`] it never does (Yield instead keeps a core busy while idle).
 //!
 //! ```text
-//! cargo bench --bench wake_latency
+//! cargo bench -p ringlog-bench --bench wake_latency
 //! ```
 //!
 //! Prints, per gap and strategy, the median over rounds of each percentile of

@@ -10,23 +10,19 @@
 //! still unfinished `HARD_LIMIT` after that aborts the whole bench with a
 //! message naming the contender, rather than hanging.
 //!
-//! `cargo bench --bench ring` runs it all (a few minutes); the bench tool
-//! (`cargo run --profile bench --example ringlog-bench`) runs the same
-//! workloads interleaved and writes tables and plots.
+//! `cargo bench -p ringlog-bench --bench ring` runs it all (a few minutes);
+//! the bench tool (`cargo run --profile bench -p ringlog-bench -- --group
+//! ring`) runs the same workloads interleaved and writes tables and plots.
 
 #![allow(missing_docs)] // criterion's macros generate undocumented items
-
-#[path = "support/ring.rs"]
-#[allow(dead_code)] // shared with the bench tool, which uses more of it
-mod support;
 
 use criterion::{
     criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode, Throughput,
 };
+use ringlog_bench::ring::{self as support, Contender, Outcome, CONTENDERS, PRODUCER_COUNTS};
+use ringlog_bench::watchdog::watchdog;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
 use std::time::Duration;
-use support::{Contender, Outcome, PRODUCER_COUNTS};
 
 /// Events per iteration (a multiple of 4 producers × 16).
 const EVENTS: u64 = 1 << 19;
@@ -39,36 +35,22 @@ static TIME_LIMITED_NOTED: AtomicBool = AtomicBool::new(false);
 
 /// One run on its own thread, with a watchdog: a failed check panics, a hang
 /// aborts the process loudly.
-fn guarded_run(contender: Contender, producers: usize) -> Outcome {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(support::run(contender, producers, EVENTS, LIMIT));
+fn guarded_run(contender: &'static Contender, producers: usize) -> Outcome {
+    let what = format!(
+        "{} with {producers} producers (producers stop after {LIMIT:?})",
+        contender.label
+    );
+    let outcome = watchdog(&what, LIMIT + HARD_LIMIT, move || {
+        support::run(contender, producers, EVENTS, LIMIT)
     });
-    match rx.recv_timeout(LIMIT + HARD_LIMIT) {
-        Ok(Ok(outcome)) => {
-            if outcome.time_limited() && !TIME_LIMITED_NOTED.swap(true, Ordering::Relaxed) {
-                eprintln!(
-                    "\nnote: {} with {producers} producers hit the {LIMIT:?} time limit \
-                     ({} of {} events); time-limited iterations are counted at their \
-                     measured rate (further notes suppressed)",
-                    contender.label(),
-                    outcome.delivered,
-                    outcome.requested
-                );
-            }
-            outcome
-        }
-        Ok(Err(failure)) => panic!("RESULT CHECK FAILED: {failure}"),
-        Err(_) => {
-            eprintln!(
-                "\nHANG: {} with {producers} producers did not finish within {:?} \
-                 (producers should have stopped after {LIMIT:?}); aborting the bench",
-                contender.label(),
-                LIMIT + HARD_LIMIT
-            );
-            std::process::exit(2);
-        }
+    if outcome.time_limited() && !TIME_LIMITED_NOTED.swap(true, Ordering::Relaxed) {
+        eprintln!(
+            "\nnote: {what} hit the time limit ({} of {} events); time-limited \
+             iterations are counted at their measured rate (further notes suppressed)",
+            outcome.delivered, outcome.requested
+        );
     }
+    outcome
 }
 
 fn ring(c: &mut Criterion) {
@@ -86,9 +68,9 @@ fn ring(c: &mut Criterion) {
             .warm_up_time(Duration::from_millis(500))
             .measurement_time(Duration::from_secs(2))
             .throughput(Throughput::Elements(EVENTS));
-        for contender in Contender::ALL {
+        for contender in CONTENDERS {
             group.bench_with_input(
-                BenchmarkId::from_parameter(contender.label()),
+                BenchmarkId::from_parameter(contender.label),
                 &producers,
                 |b, &producers| {
                     b.iter_custom(|iters| {

@@ -1,0 +1,17 @@
+//! ringlog's benchmark workloads, shared by the `ringlog-bench` tool and the
+//! criterion benches of this crate, so both measure exactly the same thing.
+//!
+//! - [`ring`]: ring throughput, ringlog against crossbeam-channel, std mpsc,
+//!   flume and the `disruptor` crate;
+//! - [`log`]: logging end to end into a file, ringlog against
+//!   tracing-appender, a `Mutex<BufWriter<File>>` and one thread writing
+//!   alone.
+//!
+//! Every run checks its own result (a failed check is an `Err`, never a
+//! number) and is bounded in time; the criterion benches add a
+//! [`watchdog`] on top. Each module lists its contenders as data
+//! (`CONTENDERS`): adding one is one more row and its run function.
+
+pub mod log;
+pub mod ring;
+pub mod watchdog;
