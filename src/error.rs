@@ -5,6 +5,7 @@
 //! [`Producer::publish_with`](crate::Producer::publish_with). Nothing the
 //! caller owned is ever lost to an error.
 
+use crate::ring::capacity;
 use std::fmt;
 
 /// Why a [`RingBuilder`](crate::RingBuilder) refused its settings.
@@ -22,7 +23,9 @@ use std::fmt;
 pub enum BuildError {
     /// The capacity was 0.
     ZeroCapacity,
-    /// The capacity was not a power of two.
+    /// The capacity was not a power of two. The message suggests the
+    /// nearest powers of two up to [`MAX_CAPACITY`](crate::MAX_CAPACITY)
+    /// (the slot type may allow less; see `CapacityTooLarge`).
     CapacityNotPowerOfTwo(usize),
     /// The capacity exceeded [`MAX_CAPACITY`](crate::MAX_CAPACITY), or the slots
     /// would not fit in the address space.
@@ -41,12 +44,13 @@ impl fmt::Display for BuildError {
         match *self {
             Self::ZeroCapacity => f.write_str("ring capacity must be at least 1"),
             Self::CapacityNotPowerOfTwo(n) => {
-                let below = 1usize << (usize::BITS - 1 - n.leading_zeros());
-                write!(
-                    f,
-                    "ring capacity {n} is not a power of two (try {below} or {})",
-                    below << 1
-                )
+                write!(f, "ring capacity {n} is not a power of two")?;
+                match capacity::neighbours(n) {
+                    (Some(below), Some(above)) => write!(f, " (try {below} or {above})"),
+                    (Some(max), None) => write!(f, " (the largest valid capacity is {max})"),
+                    (None, Some(above)) => write!(f, " (try {above})"),
+                    (None, None) => Ok(()),
+                }
             }
             Self::CapacityTooLarge { requested, max } => {
                 write!(f, "ring capacity {requested} exceeds the maximum of {max}")
@@ -102,7 +106,8 @@ impl<X> TryPublishError<X> {
 
 /// The error of [`Producer::push`](crate::Producer::push) and
 /// [`Producer::publish_with`](crate::Producer::publish_with): they wait for
-/// room, so the only failure is a closed ring.
+/// room, so they fail only on a closed ring, or when the room could only
+/// ever be freed by the calling thread itself.
 ///
 /// # Examples
 ///
@@ -118,6 +123,12 @@ impl<X> TryPublishError<X> {
 pub enum PublishError<X> {
     /// The ring is closed; the value (or closure) is handed back.
     Closed(X),
+    /// The ring is full, and only the calling thread could free it: it
+    /// publishes from inside a write closure of the same ring (holding an
+    /// unpublished slot) or from inside the ring's consumer handler. Waiting
+    /// would never end, so nothing was claimed; the value (or closure) is
+    /// handed back. See `Producer::push`, "Deadlocks".
+    WouldDeadlock(X),
 }
 
 impl<X> PublishError<X> {
@@ -133,7 +144,7 @@ impl<X> PublishError<X> {
     /// ```
     pub fn into_inner(self) -> X {
         match self {
-            Self::Closed(x) => x,
+            Self::Closed(x) | Self::WouldDeadlock(x) => x,
         }
     }
 }
@@ -204,6 +215,10 @@ impl<X> TryPublishBatchError<X> {
 pub enum PublishBatchError<X> {
     /// The ring is closed; nothing was claimed.
     Closed(X),
+    /// Fewer than the batch's slots are free, and only the calling thread
+    /// could free the rest (as for [`PublishError::WouldDeadlock`]); nothing
+    /// was claimed.
+    WouldDeadlock(X),
     /// The batch can never fit: it is larger than the ring.
     TooLarge {
         /// The closure, handed back.
@@ -229,7 +244,7 @@ impl<X> PublishBatchError<X> {
     /// ```
     pub fn into_inner(self) -> X {
         match self {
-            Self::Closed(x) | Self::TooLarge { value: x, .. } => x,
+            Self::Closed(x) | Self::WouldDeadlock(x) | Self::TooLarge { value: x, .. } => x,
         }
     }
 }
@@ -319,6 +334,8 @@ debug_without_value!(
 
 const FULL: &str = "ring is full";
 const CLOSED: &str = "ring is closed";
+const WOULD_DEADLOCK: &str =
+    "ring is full and only this thread could free it (publishing from inside a write closure or consumer handler of the same ring)";
 
 fn too_large(f: &mut fmt::Formatter<'_>, requested: usize, capacity: usize) -> fmt::Result {
     write!(
@@ -338,7 +355,10 @@ impl<X> fmt::Display for TryPublishError<X> {
 
 impl<X> fmt::Display for PublishError<X> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(CLOSED)
+        f.write_str(match self {
+            Self::Closed(_) => CLOSED,
+            Self::WouldDeadlock(_) => WOULD_DEADLOCK,
+        })
     }
 }
 
@@ -360,6 +380,7 @@ impl<X> fmt::Display for PublishBatchError<X> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
             Self::Closed(_) => f.write_str(CLOSED),
+            Self::WouldDeadlock(_) => f.write_str(WOULD_DEADLOCK),
             Self::TooLarge {
                 requested,
                 capacity,
@@ -395,3 +416,76 @@ impl fmt::Display for ConsumeTimeoutError {
     }
 }
 impl std::error::Error for ConsumeTimeoutError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ring::capacity::MAX_CAPACITY;
+
+    /// The numbers `BuildError::CapacityNotPowerOfTwo(n)`'s message suggests
+    /// (every number in it but `n` itself, which comes first).
+    fn suggested(n: usize) -> Vec<usize> {
+        let text = BuildError::CapacityNotPowerOfTwo(n).to_string();
+        let numbers: Vec<usize> = text
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty())
+            .map(|s| s.parse().expect("a number that fits a usize"))
+            .collect();
+        assert_eq!(numbers.first(), Some(&n), "{text}");
+        numbers[1..].to_vec()
+    }
+
+    fn assert_valid_suggestions(n: usize) {
+        let suggested = suggested(n);
+        assert!(!suggested.is_empty(), "{n}: no suggestion");
+        for s in suggested {
+            assert!(
+                s.is_power_of_two() && s <= MAX_CAPACITY,
+                "{n}: suggested {s}, not a valid capacity"
+            );
+        }
+    }
+
+    #[test]
+    fn capacity_messages_suggest_only_valid_capacities() {
+        for n in [
+            0,
+            1,
+            3,
+            100,
+            MAX_CAPACITY - 1,
+            MAX_CAPACITY + 1,
+            MAX_CAPACITY * 3,
+            (1 << 40) + 1,
+            usize::MAX / 2 + 1,
+            usize::MAX,
+        ] {
+            assert_valid_suggestions(n);
+        }
+        assert_eq!(suggested(0), [1]);
+        assert_eq!(suggested(3), [2, 4]);
+        assert_eq!(
+            suggested(MAX_CAPACITY - 1),
+            [MAX_CAPACITY / 2, MAX_CAPACITY]
+        );
+        assert_eq!(suggested(usize::MAX), [MAX_CAPACITY]);
+        assert_eq!(
+            BuildError::CapacityNotPowerOfTwo(usize::MAX).to_string(),
+            format!(
+                "ring capacity {} is not a power of two (the largest valid capacity is {MAX_CAPACITY})",
+                usize::MAX
+            )
+        );
+    }
+
+    #[cfg(not(miri))]
+    proptest::proptest! {
+        /// Display never panics, and suggests only valid capacities, for any
+        /// value (including ones the builder never reports, like powers of two).
+        #[test]
+        fn any_capacity_message_suggests_only_valid_capacities(n: usize, shift in 0u32..64) {
+            assert_valid_suggestions(n);
+            assert_valid_suggestions(n >> shift);
+        }
+    }
+}

@@ -74,6 +74,7 @@
 
 #![warn(missing_docs)]
 
+mod auto_traits;
 mod error;
 #[cfg(not(loom))]
 pub mod log;

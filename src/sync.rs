@@ -1,7 +1,7 @@
 //! The one place that names concurrency primitives.
 //!
-//! Everything else in the crate takes its atomics, cells, locks and thread
-//! operations from here, so that building with `RUSTFLAGS="--cfg loom"` swaps
+//! Everything else in the crate takes its atomics, cells, locks, thread
+//! operations and thread-locals from here, so that building with `RUSTFLAGS="--cfg loom"` swaps
 //! the whole crate onto [loom]'s model checker without touching the algorithm.
 //!
 //! Differences between the two builds are kept to what loom cannot model:
@@ -57,6 +57,26 @@ pub(crate) fn yield_now() {
 pub(crate) fn sleep(d: std::time::Duration) {
     std::thread::sleep(d);
 }
+
+/// Declares `static $name: LocalKey<Cell<$t>>`, a per-thread `Cell`: std's
+/// `thread_local!` with a `const` initializer (no lazy-init check, no
+/// destructor: an access is a plain load or store), or loom's, whose model
+/// threads share one OS thread and so need their own storage.
+macro_rules! thread_local_cell {
+    ($(#[$attr:meta])* static $name:ident: $t:ty = $init:expr;) => {
+        #[cfg(not(loom))]
+        ::std::thread_local! {
+            $(#[$attr])*
+            static $name: ::std::cell::Cell<$t> = const { ::std::cell::Cell::new($init) };
+        }
+        #[cfg(loom)]
+        ::loom::thread_local! {
+            $(#[$attr])*
+            static $name: ::std::cell::Cell<$t> = ::std::cell::Cell::new($init);
+        }
+    };
+}
+pub(crate) use thread_local_cell;
 
 /// An interior-mutable cell with loom's closure API (`with_mut`).
 ///

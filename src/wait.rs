@@ -31,7 +31,7 @@
 
 use crate::sync::{Condvar, Mutex, MutexGuard};
 use std::fmt;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// What a waiting side does on one failed attempt. See [`WaitStrategy`].
 ///
@@ -309,17 +309,32 @@ impl WaitStrategy for Sleep {
     }
 }
 
-/// Performs a non-parking [`WaitAction`]; `Park` is the ring's to handle.
+/// Performs a non-parking [`WaitAction`]; `Park` is the ring's to handle. A
+/// sleep ends at `deadline` at the latest.
 #[inline]
-pub(crate) fn spin_or_yield(action: WaitAction) {
+pub(crate) fn spin_or_yield(action: WaitAction, deadline: Option<Instant>) {
     match action {
         WaitAction::Spin => crate::sync::spin_loop(),
         WaitAction::Yield | WaitAction::Park => crate::sync::yield_now(),
         #[cfg(not(loom))]
-        WaitAction::Sleep(d) => crate::sync::sleep(d),
+        WaitAction::Sleep(step) => sleep_until_at_most(step, deadline),
         #[cfg(loom)]
-        WaitAction::Sleep(_) => crate::sync::yield_now(),
+        WaitAction::Sleep(_) => {
+            let _ = deadline;
+            crate::sync::yield_now()
+        }
     }
+}
+
+/// Sleeps for `step`, or until `deadline` if that comes first, so that a
+/// timed wait never overshoots its deadline by a whole step.
+#[cfg(not(loom))]
+pub(crate) fn sleep_until_at_most(step: Duration, deadline: Option<Instant>) {
+    let step = match deadline {
+        Some(deadline) => step.min(deadline.saturating_duration_since(Instant::now())),
+        None => step,
+    };
+    crate::sync::sleep(step);
 }
 
 /// Where the threads of one side sleep: a mutex held while a sleeper checks its

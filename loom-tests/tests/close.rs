@@ -94,6 +94,7 @@ fn consumer_dropped_while_producers_publish() {
                                 assert_eq!(v, event(id, i));
                                 break;
                             }
+                            Err(e) => panic!("not re-entrant, yet {e:?}"),
                         }
                     }
                     // Once closed, always closed.

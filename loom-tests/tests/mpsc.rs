@@ -65,8 +65,8 @@ fn one_producer_wrap_around_yield() {
 }
 
 /// Model 2: a batch claim of 2 racing single claims on a ring of 2 slots (the
-/// batch needs the whole ring). The batch's events arrive together, in order,
-/// exactly once; the single producer's too. The consumer parks, so the batch's
+/// batch needs the whole ring). The batch's events arrive adjacent (no other
+/// event between them), in order, exactly once; the single producer's too. The consumer parks, so the batch's
 /// publication must also wake it.
 #[test]
 fn batch_claim_races_single_claim() {

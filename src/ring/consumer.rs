@@ -1,7 +1,8 @@
 //! The consumer handle: take contiguous published runs, then release them.
 
+use super::reentry::Hold;
 use super::sequencer::WaitError;
-use super::Shared;
+use super::shared::Shared;
 use crate::error::{ClosedError, TryConsumeError};
 use crate::sync::Arc;
 use std::time::Instant;
@@ -21,6 +22,9 @@ use std::time::Instant;
 ///
 /// Dropping the consumer closes the ring: producers get `Closed` errors,
 /// including producers blocked waiting for room.
+///
+/// A `Consumer` is `Send + Sync` for `T: Send`; its `&self` methods reach no
+/// event.
 ///
 /// # Examples
 ///
@@ -47,6 +51,17 @@ pub struct Consumer<T> {
     /// The longest run handed out at once (1 ≤ max_batch ≤ capacity).
     max_batch: u64,
 }
+
+// SAFETY: a `Consumer` moved to another thread reads and mutates (`&mut T`)
+// the values the producers wrote, and may drop them all (the last handle drops
+// the slots): `T: Send`. It touches a slot only between the Acquire load of
+// its published marker and its Release of `released`, so no producer accesses
+// it meanwhile.
+unsafe impl<T: Send> Send for Consumer<T> {}
+// SAFETY: `&Consumer` reaches no slot: its `&self` methods (`capacity`,
+// `close`, `is_closed`, `Debug`) read the sequencer only. Reading events needs
+// `&mut Consumer`. We still ask `T: Send`, as every handle of a ring does.
+unsafe impl<T: Send> Sync for Consumer<T> {}
 
 /// What a look at the ring found.
 enum Poll {
@@ -118,6 +133,14 @@ impl<T> Consumer<T> {
     /// [`TryConsumeError::Empty`] if nothing is published yet;
     /// [`TryConsumeError::Closed`] if the ring is closed and drained.
     ///
+    /// # Deadlocks
+    ///
+    /// While the chunk lives, its events are not released: a blocking publish
+    /// into the same ring by the thread holding it waits forever once the
+    /// ring is full (not detected; commit first, or publish with `try_`).
+    /// Called from inside a write closure of the same ring, a waiting read
+    /// waits for that closure's own slot: forever.
+    ///
     /// # Examples
     ///
     /// ```
@@ -149,6 +172,14 @@ impl<T> Consumer<T> {
     ///
     /// [`ClosedError`] once the ring is closed and drained.
     ///
+    /// # Deadlocks
+    ///
+    /// While the chunk lives, its events are not released: a blocking publish
+    /// into the same ring by the thread holding it waits forever once the
+    /// ring is full (not detected; commit first, or publish with `try_`).
+    /// Called from inside a write closure of the same ring, a waiting read
+    /// waits for that closure's own slot: forever.
+    ///
     /// # Examples
     ///
     /// ```
@@ -178,6 +209,14 @@ impl<T> Consumer<T> {
     /// [`ConsumeTimeoutError::Timeout`](crate::ConsumeTimeoutError::Timeout)
     /// if nothing was published in time; `Closed` once the ring is closed and
     /// drained.
+    ///
+    /// # Deadlocks
+    ///
+    /// While the chunk lives, its events are not released: a blocking publish
+    /// into the same ring by the thread holding it waits forever once the
+    /// ring is full (not detected; commit first, or publish with `try_`).
+    /// Called from inside a write closure of the same ring, a waiting read
+    /// waits for that closure's own slot: forever.
     ///
     /// # Examples
     ///
@@ -215,6 +254,15 @@ impl<T> Consumer<T> {
     ///
     /// As for [`try_read_chunk`](Consumer::try_read_chunk).
     ///
+    /// # Deadlocks
+    ///
+    /// The run is released only after `handler` returns, so a blocking
+    /// publish into the same ring from `handler` fails with `WouldDeadlock`
+    /// once the ring is full, and a `try_` publish returns `Full` (see
+    /// [`Producer`](crate::Producer), "Re-entrant calls"). Called from inside
+    /// a write closure of the same ring, a waiting read waits for that
+    /// closure's own slot: forever.
+    ///
     /// # Examples
     ///
     /// ```
@@ -237,6 +285,15 @@ impl<T> Consumer<T> {
     ///
     /// [`ClosedError`] once the ring is closed and drained.
     ///
+    /// # Deadlocks
+    ///
+    /// The run is released only after `handler` returns, so a blocking
+    /// publish into the same ring from `handler` fails with `WouldDeadlock`
+    /// once the ring is full, and a `try_` publish returns `Full` (see
+    /// [`Producer`](crate::Producer), "Re-entrant calls"). Called from inside
+    /// a write closure of the same ring, a waiting read waits for that
+    /// closure's own slot: forever.
+    ///
     /// # Examples
     ///
     /// ```
@@ -257,6 +314,15 @@ impl<T> Consumer<T> {
     /// # Errors
     ///
     /// As for [`read_chunk_timeout`](Consumer::read_chunk_timeout).
+    ///
+    /// # Deadlocks
+    ///
+    /// The run is released only after `handler` returns, so a blocking
+    /// publish into the same ring from `handler` fails with `WouldDeadlock`
+    /// once the ring is full, and a `try_` publish returns `Full` (see
+    /// [`Producer`](crate::Producer), "Re-entrant calls"). Called from inside
+    /// a write closure of the same ring, a waiting read waits for that
+    /// closure's own slot: forever.
     ///
     /// # Examples
     ///
@@ -328,6 +394,11 @@ impl<T> Drop for Consumer<T> {
 /// or [`commit_all`](ReadChunk::commit_all). A chunk dropped without commit
 /// releases nothing: the same events are returned by the next read.
 ///
+/// A chunk is `Send` for `T: Send` (like the `&mut Consumer` it borrows) and
+/// `Sync` only for `T: Sync` (like a `MutexGuard`): threads sharing a
+/// `&ReadChunk` read the same events at once through
+/// [`as_slices`](ReadChunk::as_slices).
+///
 /// # Examples
 ///
 /// Writing a whole run with one call (the logging backend does this):
@@ -353,6 +424,18 @@ pub struct ReadChunk<'a, T> {
     /// Events `[consumer.next, consumer.next + len)`; 1 ≤ len ≤ max_batch.
     len: u64,
 }
+
+// SAFETY: a `ReadChunk` is a `&mut Consumer` with a length: sent to another
+// thread it lets that thread mutate (`as_mut_slices`) and release the chunk's
+// events, exactly what sending the `&mut Consumer` would allow: `T: Send`.
+unsafe impl<T: Send> Send for ReadChunk<'_, T> {}
+// SAFETY: through `&ReadChunk`, several threads can call `as_slices` at once
+// and read the same `&T`s concurrently, so `T: Sync` is required (as for
+// `MutexGuard<T>: Sync`), and it suffices: the other `&self` methods read only
+// the consumer's position and the sequencer, and `&mut` access to the events
+// needs `&mut ReadChunk`. (A `Send`-only bound here let two threads share a
+// `&ReadChunk<Cell<u64>>` and race on one slot; issue 9.)
+unsafe impl<T: Sync> Sync for ReadChunk<'_, T> {}
 
 impl<T> ReadChunk<'_, T> {
     /// The number of events in the chunk (at least 1).
@@ -511,6 +594,15 @@ impl<T> ReadChunk<'_, T> {
     /// would likely panic again); the rest stay for the next read. The panic
     /// propagates.
     ///
+    /// # Deadlocks
+    ///
+    /// The run is released only after `handler` returns, so a blocking
+    /// publish into the same ring from `handler` fails with `WouldDeadlock`
+    /// once the ring is full, and a `try_` publish returns `Full` (see
+    /// [`Producer`](crate::Producer), "Re-entrant calls"). Called from inside
+    /// a write closure of the same ring, a waiting read waits for that
+    /// closure's own slot: forever.
+    ///
     /// # Examples
     ///
     /// ```
@@ -525,9 +617,13 @@ impl<T> ReadChunk<'_, T> {
     /// ```
     pub fn handle<F: FnMut(&mut T, bool)>(self, mut handler: F) -> usize {
         let len = self.len;
+        // `released` stays at `next` until the handled events are committed,
+        // which only this thread does, after the handler returns.
+        let held = Hold::new(self.consumer.shared.sequencer.id(), self.consumer.next);
         let mut progress = CommitOnDrop {
             consumer: self.consumer,
             handled: 0,
+            _held: held,
         };
         for i in 0..len {
             // Counted before the handler runs: see the doc on panics.
@@ -550,10 +646,15 @@ impl<T> ReadChunk<'_, T> {
 }
 
 /// Releases the handled events of [`ReadChunk::handle`] on the way out,
-/// whether it returns or unwinds.
+/// whether it returns or unwinds. While it lives, this thread is recorded as
+/// the consumer inside a handler, so that a blocking publish into the same
+/// ring from the handler fails instead of waiting for room only this thread
+/// can free ([`super::reentry`]).
 struct CommitOnDrop<'a, T> {
     consumer: &'a mut Consumer<T>,
     handled: u64,
+    /// Dropped after the release in `drop`.
+    _held: Hold,
 }
 
 impl<T> Drop for CommitOnDrop<'_, T> {

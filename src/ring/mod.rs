@@ -4,250 +4,29 @@
 //! - [`sequencer`]: who owns which slot and when (claim, publish, scan, release,
 //!   sleep and wake). The lock-free algorithm, with no knowledge of the slot type.
 //! - [`slots`]: the storage.
+//! - [`shared`]: the two together, as every handle of one ring holds them.
 //! - [`producer`] and [`consumer`]: the handles, built on the two.
+//! - [`reentry`]: a blocking publish that only its own thread could unblock
+//!   fails instead of hanging.
+//! - [`builder`]: settings and validation ([`capacity`]: which capacities are
+//!   valid).
 //!
 //! The algorithm is the LMAX Disruptor's multi-producer sequencer; see the
 //! [`sequencer`] module and `docs/design.md` for the memory-ordering argument.
+//!
+//! No file here imports from this one: each takes what it needs from the
+//! file that defines it.
 
+mod builder;
+pub(crate) mod capacity;
 mod consumer;
 mod producer;
+mod reentry;
 mod sequencer;
+mod shared;
 mod slots;
 
+pub use builder::{ring, RingBuilder};
+pub use capacity::MAX_CAPACITY;
 pub use consumer::{Consumer, ReadChunk};
 pub use producer::Producer;
-
-use crate::error::BuildError;
-use crate::sync::Arc;
-use crate::wait::{Park, WaitStrategy};
-use sequencer::Sequencer;
-use slots::Slots;
-
-/// The largest capacity a ring may have (2^30 slots).
-///
-/// # Examples
-///
-/// ```
-/// use ringlog::{BuildError, RingBuilder, MAX_CAPACITY};
-/// let err = RingBuilder::new(MAX_CAPACITY * 2).build::<u8>().unwrap_err();
-/// assert!(matches!(err, BuildError::CapacityTooLarge { max: MAX_CAPACITY, .. }));
-/// ```
-pub const MAX_CAPACITY: usize = 1 << 30;
-
-/// What the handles of one ring share.
-#[derive(Debug)]
-struct Shared<T> {
-    sequencer: Sequencer,
-    slots: Slots<T>,
-}
-
-/// Settings for a new ring; [`build`](RingBuilder::build) returns its
-/// producer and consumer handles.
-///
-/// # Examples
-///
-/// ```
-/// use ringlog::{RingBuilder, Yield};
-///
-/// let (producer, mut consumer) = RingBuilder::new(1024)
-///     .wait_strategy(Yield::default())
-///     .max_batch(64)
-///     .build_with(|| String::with_capacity(128))?;
-///
-/// producer.publish_with(|slot| {
-///     slot.clear();
-///     slot.push_str("hello");
-/// }).unwrap();
-/// consumer.consume(|event, _end_of_batch| assert_eq!(event, "hello")).unwrap();
-/// # Ok::<(), ringlog::BuildError>(())
-/// ```
-#[derive(Debug)]
-pub struct RingBuilder {
-    capacity: usize,
-    max_batch: usize,
-    wait: Box<dyn WaitStrategy>,
-}
-
-impl RingBuilder {
-    /// A ring of `capacity` slots (a power of two, at most [`MAX_CAPACITY`]),
-    /// waiting with [`Park`], with no batch limit beyond the capacity.
-    ///
-    /// The capacity is checked by [`build`](RingBuilder::build).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let (producer, consumer) = ringlog::RingBuilder::new(8).build::<u64>()?;
-    /// assert_eq!(producer.capacity(), 8);
-    /// # Ok::<(), ringlog::BuildError>(())
-    /// ```
-    pub fn new(capacity: usize) -> Self {
-        Self {
-            capacity,
-            max_batch: usize::MAX,
-            wait: Box::new(Park::default()),
-        }
-    }
-
-    /// How both sides wait: see [`crate::wait`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let (producer, consumer) = ringlog::RingBuilder::new(8)
-    ///     .wait_strategy(ringlog::BusySpin)
-    ///     .build::<u64>()?;
-    /// # Ok::<(), ringlog::BuildError>(())
-    /// ```
-    pub fn wait_strategy(mut self, wait: impl WaitStrategy) -> Self {
-        self.wait = Box::new(wait);
-        self
-    }
-
-    /// The most events the consumer takes in one run (at least 1; values above
-    /// the capacity act as the capacity).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let (producer, mut consumer) = ringlog::RingBuilder::new(8).max_batch(2).build::<u64>()?;
-    /// for i in 0..5 { producer.push(i).unwrap(); }
-    /// assert_eq!(consumer.try_consume(|_, _| {}), Ok(2));
-    /// assert!(ringlog::RingBuilder::new(8).max_batch(0).build::<u64>().is_err());
-    /// # Ok::<(), ringlog::BuildError>(())
-    /// ```
-    pub fn max_batch(mut self, max_batch: usize) -> Self {
-        self.max_batch = max_batch;
-        self
-    }
-
-    /// Builds the ring with every slot set to `T::default()`.
-    ///
-    /// # Errors
-    ///
-    /// A [`BuildError`] if the capacity is 0, not a power of two, or too large,
-    /// or the batch limit is 0.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use ringlog::{BuildError, RingBuilder};
-    /// assert!(RingBuilder::new(16).build::<u64>().is_ok());
-    /// assert_eq!(RingBuilder::new(0).build::<u64>().unwrap_err(), BuildError::ZeroCapacity);
-    /// ```
-    pub fn build<T: Default>(self) -> Result<(Producer<T>, Consumer<T>), BuildError> {
-        self.build_with(T::default)
-    }
-
-    /// Builds the ring with every slot made by `factory`, called `capacity`
-    /// times up front; the ring never allocates afterwards.
-    ///
-    /// # Errors
-    ///
-    /// As for [`build`](RingBuilder::build).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let (producer, consumer) = ringlog::RingBuilder::new(4).build_with(|| vec![0u8; 256])?;
-    /// # Ok::<(), ringlog::BuildError>(())
-    /// ```
-    pub fn build_with<T>(
-        self,
-        factory: impl FnMut() -> T,
-    ) -> Result<(Producer<T>, Consumer<T>), BuildError> {
-        let capacity = self.capacity;
-        check_capacity::<T>(capacity)?;
-        if self.max_batch == 0 {
-            return Err(BuildError::ZeroMaxBatch);
-        }
-        let shared = Arc::new(Shared {
-            sequencer: Sequencer::new(capacity, self.wait),
-            slots: Slots::new(capacity, factory),
-        });
-        let max_batch = self.max_batch.min(capacity) as u64;
-        Ok((
-            Producer::new(Arc::clone(&shared)),
-            Consumer::new(shared, max_batch),
-        ))
-    }
-}
-
-/// A ring of `capacity` slots of `T::default()` with the default settings
-/// (see [`RingBuilder::new`]).
-///
-/// # Errors
-///
-/// A [`BuildError`] if the capacity is 0, not a power of two, or too large.
-///
-/// # Examples
-///
-/// ```
-/// let (producer, mut consumer) = ringlog::ring::<u64>(64)?;
-/// let workers: Vec<_> = (0..2u64)
-///     .map(|id| {
-///         let producer = producer.clone();
-///         std::thread::spawn(move || {
-///             for i in 0..100 {
-///                 producer.push(id * 1000 + i).unwrap();
-///             }
-///         })
-///     })
-///     .collect();
-/// drop(producer); // the ring closes when the last producer is gone
-///
-/// let mut seen = 0;
-/// while consumer.consume(|_event, _end_of_batch| seen += 1).is_ok() {}
-/// assert_eq!(seen, 200);
-/// for w in workers { w.join().unwrap(); }
-/// # Ok::<(), ringlog::BuildError>(())
-/// ```
-pub fn ring<T: Default>(capacity: usize) -> Result<(Producer<T>, Consumer<T>), BuildError> {
-    RingBuilder::new(capacity).build()
-}
-
-fn check_capacity<T>(capacity: usize) -> Result<(), BuildError> {
-    if capacity == 0 {
-        return Err(BuildError::ZeroCapacity);
-    }
-    if !capacity.is_power_of_two() {
-        return Err(BuildError::CapacityNotPowerOfTwo(capacity));
-    }
-    // Each slot costs the value and its 8-byte publish marker; the whole must
-    // fit an allocation (isize::MAX bytes).
-    let per_slot = std::mem::size_of::<T>().max(1) + 8;
-    let by_memory = isize::MAX as usize / per_slot;
-    let max = MAX_CAPACITY.min(1 << (usize::BITS - 1 - by_memory.leading_zeros()));
-    if capacity > max {
-        return Err(BuildError::CapacityTooLarge {
-            requested: capacity,
-            max,
-        });
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn capacity_checks() {
-        assert_eq!(check_capacity::<u8>(0), Err(BuildError::ZeroCapacity));
-        assert_eq!(
-            check_capacity::<u8>(3),
-            Err(BuildError::CapacityNotPowerOfTwo(3))
-        );
-        assert_eq!(check_capacity::<u8>(1), Ok(()));
-        assert_eq!(check_capacity::<u8>(MAX_CAPACITY), Ok(()));
-        assert!(matches!(
-            check_capacity::<u8>(MAX_CAPACITY * 2),
-            Err(BuildError::CapacityTooLarge { .. })
-        ));
-        // A slot type so large that even a modest ring cannot fit in memory.
-        assert!(matches!(
-            check_capacity::<[u8; 1 << 40]>(1 << 24),
-            Err(BuildError::CapacityTooLarge { .. })
-        ));
-    }
-}

@@ -1,7 +1,8 @@
 //! The producer handle: claim slots, write them in place, publish.
 
+use super::reentry::Hold;
 use super::sequencer::{ClaimError, Claimed, ReleasedCache};
-use super::Shared;
+use super::shared::Shared;
 use crate::error::{PublishBatchError, PublishError, TryPublishBatchError, TryPublishError};
 use crate::sync::Arc;
 
@@ -14,8 +15,9 @@ use crate::sync::Arc;
 /// are reused rather than reallocated.
 ///
 /// The ring closes when the last producer is dropped, or on
-/// [`close`](Producer::close). A `Producer` is `Send + Sync` (for `T: Send`):
-/// it can be shared by reference as well as cloned.
+/// [`close`](Producer::close). A `Producer` is `Send + Sync` for `T: Send`
+/// (`T: Sync` is not needed: each thread gets `&mut T` to its own claimed
+/// slots only), so it can be shared by reference as well as cloned.
 ///
 /// # Panics in the closure
 ///
@@ -24,6 +26,37 @@ use crate::sync::Arc;
 /// seeing it, other producers and the consumer carry on, and the panic
 /// propagates to the caller. In a batch, the slots filled before the panic are
 /// published as events; the rest are skipped.
+///
+/// # Re-entrant calls
+///
+/// A blocking publish waits for room, which only the consumer frees, in
+/// sequence order. Two calls can make that wait endless:
+/// - publishing into a ring from inside a write closure of the same ring:
+///   the consumer cannot pass the slot this closure fills until it returns;
+/// - publishing into a ring from inside that ring's consumer handler
+///   ([`Consumer::consume`](crate::Consumer::consume) and friends): the
+///   consumer frees nothing until the handler returns.
+///
+/// Such a call waits as long as room can still come (slots before the held
+/// one being read by a consumer on another thread), and fails with
+/// `WouldDeadlock` once it never can; `try_` calls return `Full`. Each thread
+/// tracks one ring it holds (a thread-local set around each write closure and
+/// each handler run), so two cases are not detected and hang: a thread that
+/// holds a [`ReadChunk`](crate::ReadChunk) (a chunk can move between
+/// threads), and a closure of another ring nested in between.
+///
+/// ```
+/// use ringlog::PublishError;
+/// let (producer, _consumer) = ringlog::ring::<u64>(1)?;
+/// producer
+///     .publish_with(|slot| {
+///         *slot = 1;
+///         // The only slot is this one, unpublished until we return.
+///         assert_eq!(producer.push(2), Err(PublishError::WouldDeadlock(2)));
+///     })
+///     .unwrap();
+/// # Ok::<(), ringlog::BuildError>(())
+/// ```
 ///
 /// # Examples
 ///
@@ -45,6 +78,23 @@ pub struct Producer<T> {
     /// of its own (see `ReleasedCache`).
     released: ReleasedCache,
 }
+
+// SAFETY: a `Producer` moved to another thread writes `T` values there that
+// the consumer's thread then reads, and its drop may drop every slot's value
+// (the last handle drops the slots), so `T: Send` is needed, and it is enough:
+// a producer touches a slot only through the `&mut T` of a claim, which the
+// sequencer gives to one thread at a time (cursor CAS for the claim, marker
+// and `released` Release/Acquire pairs for the hand-over to and from the
+// consumer). The other fields are atomics.
+unsafe impl<T: Send> Send for Producer<T> {}
+// SAFETY: threads sharing one `&Producer` each get an exclusive `&mut T` to the
+// slots they claimed, never a `&T` that another thread could read at the same
+// time, so `T: Sync` is not needed (as for `Mutex<T>: Sync`); values still
+// cross to the consumer's thread, hence `T: Send`. The cache of `released` they
+// share is an atomic whose Release/Acquire pair carries the consumer's
+// happens-before edge from one sharer to the next (docs/design.md, the
+// `ReleasedCache` row; loom model `shared_producer_on_full_ring`).
+unsafe impl<T: Send> Sync for Producer<T> {}
 
 impl<T> Producer<T> {
     pub(super) fn new(shared: Arc<Shared<T>>) -> Self {
@@ -111,6 +161,12 @@ impl<T> Producer<T> {
     ///
     /// [`TryPublishError::Full`] or [`TryPublishError::Closed`], with `value`.
     ///
+    /// # Deadlocks
+    ///
+    /// None: it never waits. From inside a write closure or a consumer
+    /// handler of the same ring it returns `Full` when the ring is full (see
+    /// [`Producer`], "Re-entrant calls").
+    ///
     /// # Examples
     ///
     /// ```
@@ -130,7 +186,19 @@ impl<T> Producer<T> {
     /// # Errors
     ///
     /// [`PublishError::Closed`] with `value` if the ring is closed, including
-    /// while waiting.
+    /// while waiting; [`PublishError::WouldDeadlock`] with `value` if only
+    /// this thread could free the room (see "Deadlocks").
+    ///
+    /// # Deadlocks
+    ///
+    /// From inside a write closure of the same ring (this thread holds an
+    /// unpublished slot) or a consumer handler of the same ring, room may be
+    /// one only this thread can free. This call waits while room can still
+    /// come, and fails with `WouldDeadlock` once it never can, instead of
+    /// hanging. It does hang if this thread holds a
+    /// [`ReadChunk`](crate::ReadChunk) of the same ring (not detected) or if
+    /// a closure of another ring is nested between (see [`Producer`],
+    /// "Re-entrant calls").
     ///
     /// # Examples
     ///
@@ -142,7 +210,7 @@ impl<T> Producer<T> {
     /// ```
     pub fn push(&self, value: T) -> Result<(), PublishError<T>> {
         self.publish_one(true, value, |value, slot| *slot = value)
-            .map_err(|(_, value)| PublishError::Closed(value))
+            .map_err(publish_error)
     }
 
     /// Claims a free slot without waiting, lets `write` fill it in place, and
@@ -152,6 +220,12 @@ impl<T> Producer<T> {
     ///
     /// [`TryPublishError::Full`] or [`TryPublishError::Closed`], with `write`
     /// (not called).
+    ///
+    /// # Deadlocks
+    ///
+    /// None: it never waits. From inside a write closure or a consumer
+    /// handler of the same ring it returns `Full` when the ring is full (see
+    /// [`Producer`], "Re-entrant calls").
     ///
     /// # Examples
     ///
@@ -172,7 +246,19 @@ impl<T> Producer<T> {
     /// # Errors
     ///
     /// [`PublishError::Closed`] with `write` (not called) if the ring is
-    /// closed, including while waiting.
+    /// closed, including while waiting; [`PublishError::WouldDeadlock`] if
+    /// only this thread could free the room (see "Deadlocks").
+    ///
+    /// # Deadlocks
+    ///
+    /// From inside a write closure of the same ring (this thread holds an
+    /// unpublished slot) or a consumer handler of the same ring, room may be
+    /// one only this thread can free. This call waits while room can still
+    /// come, and fails with `WouldDeadlock` once it never can, instead of
+    /// hanging. It does hang if this thread holds a
+    /// [`ReadChunk`](crate::ReadChunk) of the same ring (not detected) or if
+    /// a closure of another ring is nested between (see [`Producer`],
+    /// "Re-entrant calls").
     ///
     /// # Examples
     ///
@@ -184,12 +270,18 @@ impl<T> Producer<T> {
     /// ```
     pub fn publish_with<F: FnOnce(&mut T)>(&self, write: F) -> Result<(), PublishError<F>> {
         self.publish_one(true, write, |write, slot| write(slot))
-            .map_err(|(_, write)| PublishError::Closed(write))
+            .map_err(publish_error)
     }
 
     /// Claims `n` consecutive slots in one step without waiting, calls
-    /// `write(i, slot)` for `i` in `0..n`, and publishes them. The consumer
-    /// sees the `n` events together and in order. `n == 0` does nothing.
+    /// `write(i, slot)` for `i` in `0..n`, and publishes them. `n == 0` does
+    /// nothing.
+    ///
+    /// The `n` events get consecutive sequence numbers: the consumer reads
+    /// them in order, with no other producer's event between them. It need
+    /// not read them in one run: a run (one `consume` call, one
+    /// [`ReadChunk`](crate::ReadChunk)) can end inside the batch, at the
+    /// ring's batch limit or while the batch's slots are being published.
     ///
     /// # Errors
     ///
@@ -197,13 +289,20 @@ impl<T> Producer<T> {
     /// `Closed` if the ring is closed, `TooLarge` if `n` exceeds the capacity.
     /// Nothing is claimed, and `write` is handed back uncalled.
     ///
+    /// # Deadlocks
+    ///
+    /// None: it never waits. From inside a write closure or a consumer
+    /// handler of the same ring it returns `Full` when the ring is full (see
+    /// [`Producer`], "Re-entrant calls").
+    ///
     /// # Examples
     ///
     /// ```
-    /// let (producer, mut consumer) = ringlog::ring::<u64>(8)?;
+    /// let (producer, mut consumer) = ringlog::RingBuilder::new(8).max_batch(3).build::<u64>()?;
     /// producer.try_publish_batch_with(4, |i, slot| *slot = i as u64 * 10).unwrap();
     /// let mut got = vec![];
-    /// consumer.consume(|e, _| got.push(*e)).unwrap();
+    /// assert_eq!(consumer.consume(|e, _| got.push(*e)), Ok(3)); // the batch limit
+    /// assert_eq!(consumer.consume(|e, _| got.push(*e)), Ok(1));
     /// assert_eq!(got, [0, 10, 20, 30]);
     /// # Ok::<(), ringlog::BuildError>(())
     /// ```
@@ -227,7 +326,10 @@ impl<T> Producer<T> {
                 self.fill(claimed, n as u64, write);
                 Ok(())
             }
-            Err(ClaimError::Full { .. }) => Err(TryPublishBatchError::Full(write)),
+            // `try_claim` never reports `WouldDeadlock` (it does not wait).
+            Err(ClaimError::Full { .. } | ClaimError::WouldDeadlock) => {
+                Err(TryPublishBatchError::Full(write))
+            }
             Err(ClaimError::Closed) => Err(TryPublishBatchError::Closed(write)),
         }
     }
@@ -239,7 +341,20 @@ impl<T> Producer<T> {
     ///
     /// [`PublishBatchError::TooLarge`] at once if `n` exceeds the capacity
     /// (waiting could never succeed); `Closed` if the ring is closed,
-    /// including while waiting. Nothing is claimed, and `write` is handed back.
+    /// including while waiting; `WouldDeadlock` if only this thread could
+    /// free the room (see "Deadlocks"). Nothing is claimed, and `write` is
+    /// handed back.
+    ///
+    /// # Deadlocks
+    ///
+    /// From inside a write closure of the same ring (this thread holds an
+    /// unpublished slot) or a consumer handler of the same ring, room may be
+    /// one only this thread can free. This call waits while room can still
+    /// come, and fails with `WouldDeadlock` once it never can, instead of
+    /// hanging. It does hang if this thread holds a
+    /// [`ReadChunk`](crate::ReadChunk) of the same ring (not detected) or if
+    /// a closure of another ring is nested between (see [`Producer`],
+    /// "Re-entrant calls").
     ///
     /// # Examples
     ///
@@ -269,6 +384,7 @@ impl<T> Producer<T> {
                 self.fill(claimed, n as u64, write);
                 Ok(())
             }
+            Err(ClaimError::WouldDeadlock) => Err(PublishBatchError::WouldDeadlock(write)),
             Err(_) => Err(PublishBatchError::Closed(write)),
         }
     }
@@ -320,9 +436,18 @@ impl<T> Producer<T> {
     }
 }
 
+fn publish_error<X>((error, input): (ClaimError, X)) -> PublishError<X> {
+    match error {
+        ClaimError::WouldDeadlock => PublishError::WouldDeadlock(input),
+        // A blocking claim does not fail with `Full`: it waits.
+        ClaimError::Closed | ClaimError::Full { .. } => PublishError::Closed(input),
+    }
+}
+
 fn try_publish_error<X>((error, input): (ClaimError, X)) -> TryPublishError<X> {
     match error {
-        ClaimError::Full { .. } => TryPublishError::Full(input),
+        // `try_claim` never reports `WouldDeadlock` (it does not wait).
+        ClaimError::Full { .. } | ClaimError::WouldDeadlock => TryPublishError::Full(input),
         ClaimError::Closed => TryPublishError::Closed(input),
     }
 }
@@ -346,12 +471,19 @@ impl<T> Drop for Producer<T> {
 /// Publishes a claim when dropped — on the normal path after the slots are
 /// written, and during unwinding if a `write` closure panicked, so an
 /// abandoned claim never leaves a hole that would stall the consumer.
+///
+/// While it lives, this thread is recorded as holding the claim, so that a
+/// blocking publish into the same ring from inside the `write` closure fails
+/// instead of waiting for room behind its own unpublished claim
+/// ([`super::reentry`]).
 struct PublishOnDrop<'a, T> {
     shared: &'a Shared<T>,
     claimed: Claimed,
     len: u64,
     /// How many slots, from the start of the claim, hold complete events.
     written: u64,
+    /// Dropped after the publish in `drop`.
+    _held: Hold,
 }
 
 impl<'a, T> PublishOnDrop<'a, T> {
@@ -361,6 +493,8 @@ impl<'a, T> PublishOnDrop<'a, T> {
             claimed,
             len,
             written: 0,
+            // `released` cannot pass `claimed.start` until this publishes.
+            _held: Hold::new(shared.sequencer.id(), claimed.start),
         }
     }
 }

@@ -17,8 +17,11 @@
 //! - a claim that is abandoned by a panic is published as *skipped*, so a
 //!   panicking producer never wedges the ring.
 
-use super::MAX_CAPACITY;
+use super::capacity::MAX_CAPACITY;
+use super::reentry;
 use crate::sync::{AtomicU64, AtomicUsize, Ordering};
+#[cfg(not(loom))]
+use crate::wait::sleep_until_at_most;
 use crate::wait::{spin_or_yield, Sleepers, WaitAction, WaitStrategy};
 use crossbeam_utils::CachePadded;
 use std::time::Instant;
@@ -56,10 +59,15 @@ const fn skipped(seq: u64) -> u64 {
 /// Why a claim failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ClaimError {
-    /// Not enough free slots; `released` (its sequence part) was `seen`.
-    Full { seen: u64 },
+    /// Not enough free slots: `released` (its sequence part) was `seen`, and
+    /// the claim needs it to reach `needed`.
+    Full { seen: u64, needed: u64 },
     /// The ring is closed.
     Closed,
+    /// (Blocking claims only.) The ring is full, and only this thread could
+    /// free the room the claim needs: waiting would never end (see
+    /// [`super::reentry`]).
+    WouldDeadlock,
 }
 
 /// Why the consumer stopped waiting for data.
@@ -85,8 +93,15 @@ pub(crate) struct Claimed {
 ///
 /// Reading `released` itself on every claim would pull its cache line away from
 /// the consumer, which writes it once per batch; the cache is re-read only when
-/// the ring looks full. `released` only grows, so a stale cache is merely
-/// pessimistic.
+/// the ring looks full.
+///
+/// Every value in the cache was loaded from `released`, which only grows, so
+/// the cache is never ahead of it. The cache itself does *not* only grow:
+/// threads sharing one handle store what they loaded, and a thread that
+/// loaded earlier may store after one that loaded later, overwriting a larger
+/// value with a smaller one. That is still safe, merely pessimistic: a smaller
+/// value claims less room than there is, and the next claim that looks full
+/// reloads `released`.
 #[derive(Debug)]
 pub(crate) struct ReleasedCache(CachePadded<AtomicU64>);
 
@@ -96,18 +111,30 @@ impl ReleasedCache {
     }
 
     pub(crate) fn get(&self) -> u64 {
-        // Acquire pairs with the Release store in `Sequencer::try_claim` by
+        // Acquire pairs with the Release store in `ReleasedCache::set` by
         // another thread sharing this handle: that thread's Acquire load of
         // `released` made the consumer's reads of the released slots
         // happen-before its store, and so before our writes to those slots.
-        self.0.load(Ordering::Acquire)
+        self.0.load(CACHE_LOAD)
     }
 
     fn set(&self, value: u64) {
         // Release pairs with the Acquire load in `ReleasedCache::get`.
-        self.0.store(value, Ordering::Release);
+        self.0.store(value, CACHE_STORE);
     }
 }
+
+/// The orderings of [`ReleasedCache`]'s load and store.
+#[cfg(not(ringlog_planted_bug = "cache_relaxed"))]
+const CACHE_LOAD: Ordering = Ordering::Acquire;
+#[cfg(not(ringlog_planted_bug = "cache_relaxed"))]
+const CACHE_STORE: Ordering = Ordering::Release;
+// Planted bug for the loom models (docs/design.md, "Verification"): threads
+// sharing one producer handle lose the happens-before edge the cache carries.
+#[cfg(ringlog_planted_bug = "cache_relaxed")]
+const CACHE_LOAD: Ordering = Ordering::Relaxed;
+#[cfg(ringlog_planted_bug = "cache_relaxed")]
+const CACHE_STORE: Ordering = Ordering::Relaxed;
 
 /// The sequencer state shared by all handles of one ring.
 pub(crate) struct Sequencer {
@@ -177,6 +204,13 @@ impl Sequencer {
         (seq & self.mask) as usize
     }
 
+    /// This ring's identity for [`super::reentry`]: the sequencer's address
+    /// (it lives in the ring's `Arc` and never moves), never 0.
+    #[inline]
+    pub(crate) fn id(&self) -> usize {
+        (self as *const Self) as usize
+    }
+
     #[inline]
     fn marker(&self, seq: u64) -> &AtomicU64 {
         &self.markers[self.index(seq)]
@@ -206,7 +240,10 @@ impl Sequencer {
                 let released = self.released.load(Ordering::Acquire) & SEQ_MASK;
                 cache.set(released);
                 if end > released + self.capacity() {
-                    return Err(ClaimError::Full { seen: released });
+                    return Err(ClaimError::Full {
+                        seen: released,
+                        needed: end - self.capacity(),
+                    });
                 }
             }
             // Relaxed on both paths: the CAS only decides *who* owns
@@ -231,15 +268,26 @@ impl Sequencer {
         }
     }
 
-    /// Claims `n` sequences, waiting for room by the wait strategy.
+    /// Claims `n` sequences, waiting for room by the wait strategy; fails
+    /// with `WouldDeadlock` instead of waiting for room that only this
+    /// thread could free.
     pub(crate) fn claim(&self, n: u64, cache: &ReleasedCache) -> Result<Claimed, ClaimError> {
         let mut attempt = 0u32;
+        // Looked up when the ring is first found full, never on the fast
+        // path; it cannot change while this thread waits here.
+        let mut held_limit = None;
         loop {
             match self.try_claim(n, cache) {
-                Err(ClaimError::Full { seen }) => {
+                Err(ClaimError::Full { seen, needed }) => {
+                    let limit = *held_limit.get_or_insert_with(|| reentry::held_limit(self.id()));
+                    if limit.is_some_and(|limit| needed > limit) {
+                        return Err(ClaimError::WouldDeadlock);
+                    }
                     match self.wait.action(attempt) {
                         WaitAction::Park => self.sleep_for_room(seen),
-                        action => spin_or_yield(action),
+                        // No deadline: blocking producer calls wait for room
+                        // until it comes or the ring closes.
+                        action => spin_or_yield(action, None),
                     }
                     attempt = attempt.saturating_add(1);
                 }
@@ -444,7 +492,7 @@ impl Sequencer {
                         poll_in_flight(&mut in_flight_polls, deadline);
                     }
                 }
-                action => spin_or_yield(action),
+                action => spin_or_yield(action, deadline),
             }
             attempt = attempt.saturating_add(1);
         }
@@ -483,12 +531,40 @@ impl Sequencer {
         #[cfg(not(loom))]
         if let Some(deadline) = deadline {
             let timeout = deadline.saturating_duration_since(Instant::now());
-            drop(self.consumer_sleepers.sleep_timeout(guard, timeout));
+            let guard = self.consumer_sleepers.sleep_timeout(guard, timeout);
+            self.take_back_consumer_flag(cursor);
+            drop(guard);
             return true;
         }
         let _ = deadline;
         drop(self.consumer_sleepers.sleep(guard));
         true
+    }
+}
+
+impl Sequencer {
+    /// After a timed sleep for data: clears the consumer's sleeper flag that
+    /// `sleep_for_data` set on `cursor` (its value then, flag or not), if the
+    /// cursor is unchanged. A timed wait can end with nobody having claimed
+    /// `next` (the deadline passed): a flag left set would make the next
+    /// claim pay a mutex and a futex wake for a consumer that is no longer
+    /// asleep.
+    ///
+    /// The CAS fails if the cursor moved: a claim cleared the flag and will
+    /// wake us (it takes the sleepers' lock, which we hold, and notifies after
+    /// we drop it), which finds nobody asleep or ends a later sleep early,
+    /// after which the consumer re-checks: harmless. Or `close` set `CLOSED`:
+    /// no claim succeeds any more, so the flag costs nobody anything.
+    #[cfg(not(loom))]
+    fn take_back_consumer_flag(&self, cursor: u64) {
+        // Relaxed, as for setting the flag: it carries no data, and a wake
+        // is ordered by the sleepers' mutex, held by the caller.
+        let _ = self.cursor.compare_exchange(
+            cursor | CONSUMER_SLEEPING,
+            cursor & !CONSUMER_SLEEPING,
+            Ordering::Relaxed,
+            Ordering::Relaxed,
+        );
     }
 }
 
@@ -499,11 +575,7 @@ fn poll_in_flight(polls: &mut u32, deadline: Option<Instant>) {
     *polls = polls.saturating_add(1);
     #[cfg(not(loom))]
     if *polls > 16 {
-        let mut step = std::time::Duration::from_micros(50);
-        if let Some(deadline) = deadline {
-            step = step.min(deadline.saturating_duration_since(Instant::now()));
-        }
-        crate::sync::sleep(step);
+        sleep_until_at_most(std::time::Duration::from_micros(50), deadline);
         return;
     }
     let _ = deadline;
@@ -525,6 +597,35 @@ mod tests {
                 assert_ne!(published(seq), 0);
             }
         }
+    }
+
+    /// A parked consumer whose timed wait expires takes its sleeper flag
+    /// back: the next claim does not pay a wake.
+    #[test]
+    fn a_timed_out_park_leaves_no_sleeper_flag() {
+        let sequencer = Sequencer::new(4, Box::new(crate::wait::Park::new(0, 0)));
+        let deadline = Instant::now() + std::time::Duration::from_millis(5);
+        assert_eq!(
+            sequencer.wait_for_data(0, Some(deadline)),
+            Err(WaitError::Timeout)
+        );
+        assert_eq!(sequencer.cursor.load(Ordering::Relaxed), 0, "flag left set");
+        let claimed = sequencer.try_claim(1, &ReleasedCache::new(0)).unwrap();
+        assert!(!claimed.wake_consumer, "the claim would wake nobody");
+        sequencer.publish(claimed, 1, 1);
+        // An untimed park still sets the flag the next claim must see: here a
+        // claim in another thread wakes the consumer.
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                while sequencer.cursor.load(Ordering::Relaxed) & CONSUMER_SLEEPING == 0 {
+                    std::thread::yield_now();
+                }
+                let claimed = sequencer.try_claim(1, &ReleasedCache::new(0)).unwrap();
+                assert!(claimed.wake_consumer);
+                sequencer.publish(claimed, 1, 1);
+            });
+            assert_eq!(sequencer.wait_for_data(1, None), Ok(()));
+        });
     }
 
     #[test]

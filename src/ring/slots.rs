@@ -12,14 +12,14 @@ pub(crate) struct Slots<T> {
     cells: Box<[UnsafeCell<T>]>,
 }
 
-// SAFETY: `Slots` hands out `&mut T` to one thread at a time per slot (the
-// sequencer's protocol: a claimer between claim and publish, or the consumer
-// between publish and release), and values move between threads through it.
-// That is exactly what `T: Send` permits, as for `Mutex<T>`.
-unsafe impl<T: Send> Send for Slots<T> {}
-// SAFETY: as above. No `&T` is ever shared between threads at once, so
-// `T: Sync` is not needed.
-unsafe impl<T: Send> Sync for Slots<T> {}
+// `Slots` is `Send` when `T` is (it owns the values) and never `Sync`: the
+// cells are shared between threads only through the ring's handles, and
+// whether that is sound depends on how each handle hands out the slots (an
+// exclusive `&mut T` under a claim, or `&[T]` that a `ReadChunk` lets several
+// threads read at once). So each handle states and argues its own bounds, as
+// `Mutex` and `MutexGuard` do: `Producer` and `Consumer` in their files
+// (`T: Send`), `ReadChunk` (`Sync` only for `T: Sync`). `src/auto_traits.rs`
+// asserts them.
 
 impl<T> Slots<T> {
     /// `capacity` slots, each made by `factory`.
@@ -54,7 +54,8 @@ impl<T> Slots<T> {
     ///
     /// The caller holds every slot in the range under the sequencer's protocol
     /// (see [`Slots::with_mut`]) and creates no `&mut` to any of them for the
-    /// lifetime of the returned slice.
+    /// lifetime of the returned slice. The slice may reach other threads only
+    /// if `T: Sync` (the caller's type must be `Sync` only then).
     #[cfg(not(loom))]
     #[inline]
     pub(crate) unsafe fn slice(&self, start: usize, len: usize) -> &[T] {

@@ -8,9 +8,12 @@ mod batch;
 mod chunk;
 mod close;
 mod exactly_once;
+mod fairness;
+mod liveness;
 mod panic;
 #[cfg(not(miri))]
 mod prop_model;
 #[cfg(not(miri))]
 mod prop_threaded;
+mod soundness;
 mod wait;

@@ -160,6 +160,9 @@ fn run(capacity: usize, max_batch: usize, ops: Vec<Op>) -> Result<(), TestCaseEr
                         Err(PublishBatchError::Closed(_)) => {
                             prop_assert!(m.closed && n <= capacity)
                         }
+                        Err(PublishBatchError::WouldDeadlock(_)) => {
+                            prop_assert!(false, "not re-entrant, yet WouldDeadlock")
+                        }
                     }
                 }
             }

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 /// The oversubscribed tests take turns: run side by side they would put 15
 /// spinning threads on 2 cores, which measures the machine, not the ring.
-static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+pub(crate) static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 /// 4 producers and a consumer (5 threads on 2 cores) push `per` events each
 /// through a ring of `capacity`; every event must arrive once, in order per
