@@ -20,6 +20,7 @@ use std::path::PathBuf;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum LogError {
     /// The level is more verbose than the logger's maximum level; nothing was
     /// counted.
@@ -29,6 +30,14 @@ pub enum LogError {
     Dropped,
     /// The logger was shut down; counted as dropped.
     Closed,
+    /// The ring was full, and the call was made where waiting for room
+    /// would wait for itself: on the writer thread (a
+    /// [`Sink`](crate::log::Sink) that logs) or while this thread holds an
+    /// unpublished record of the same logger (inside
+    /// [`Encode::encode`](crate::log::Encode::encode)). Counted as dropped,
+    /// and reported in the log as drops are. See "Logging from inside
+    /// logging" in the [module docs](mod@crate::log).
+    WouldDeadlock,
 }
 
 impl fmt::Display for LogError {
@@ -37,6 +46,9 @@ impl fmt::Display for LogError {
             Self::Filtered => "record filtered out by the maximum level",
             Self::Dropped => "log ring full: record dropped",
             Self::Closed => "logger shut down: record dropped",
+            Self::WouldDeadlock => {
+                "log ring full, and waiting would wait for this call itself: record dropped"
+            }
         })
     }
 }
@@ -53,6 +65,7 @@ impl std::error::Error for LogError {}
 /// assert_eq!(FlushError::Timeout.to_string(), "flush timed out");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum FlushError {
     /// The writer thread did not get there before the timeout.
     Timeout,
@@ -65,12 +78,20 @@ pub enum FlushError {
     /// sink ([`MetricsSnapshot::lost`](crate::log::MetricsSnapshot::lost)
     /// counts those that are).
     WriteErrors(u64),
+    /// Called where the writer thread would have to wait for this call: on
+    /// the writer thread itself (from a [`Sink`](crate::log::Sink)), or
+    /// while this thread holds an unpublished record of the same logger.
+    /// Returned at once; nothing was waited for.
+    WouldDeadlock,
 }
 
 impl fmt::Display for FlushError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Timeout => f.write_str("flush timed out"),
+            Self::WouldDeadlock => {
+                f.write_str("flush called where the log writer would wait for it: not flushed")
+            }
             Self::WriterGone => f.write_str("the log writer thread is gone"),
             Self::WriteErrors(n) => write!(f, "{n} log sink operations failed"),
         }
@@ -192,6 +213,7 @@ impl From<BuildError> for LogBuildError {
 /// assert_eq!(ShutdownError::Timeout.to_string(), "the log writer thread did not finish in time");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ShutdownError {
     /// The writer thread did not finish before the shutdown timeout; it was
     /// left running (detached).
@@ -201,6 +223,12 @@ pub enum ShutdownError {
     /// Everything was processed, but this many sink operations failed over
     /// the logger's life.
     WriteErrors(u64),
+    /// Shut down where the writer thread would have to wait for the caller:
+    /// on the writer thread itself (from a [`Sink`](crate::log::Sink)), or
+    /// while this thread holds an unpublished record of the same logger.
+    /// The ring is closed and the writer left to drain it on its own
+    /// (detached): nothing published is lost, but nothing was waited for.
+    WouldDeadlock,
 }
 
 impl fmt::Display for ShutdownError {
@@ -208,6 +236,9 @@ impl fmt::Display for ShutdownError {
         match self {
             Self::Timeout => f.write_str("the log writer thread did not finish in time"),
             Self::WriterPanicked => f.write_str("the log writer thread panicked"),
+            Self::WouldDeadlock => f.write_str(
+                "shut down where the log writer would wait for it: closed, writer left to drain",
+            ),
             Self::WriteErrors(n) => write!(f, "{n} log sink operations failed"),
         }
     }

@@ -91,6 +91,12 @@ impl LogGuard {
             return Ok(());
         };
         self.logger.close();
+        if self.logger.would_wait_for_itself() {
+            // The writer drains the closed ring once this thread moves on;
+            // waiting for it here would wait for ourselves. `writer` is
+            // detached.
+            return Err(ShutdownError::WouldDeadlock);
+        }
         let shared = self.logger.shared();
         let deadline = Instant::now().checked_add(self.timeout);
         // The writer completes every ticket when it has drained the closed
@@ -129,6 +135,9 @@ pub(crate) fn install_panic_hook(logger: Logger) {
         let on_writer = logger.shared().writer_thread.get() == Some(&std::thread::current().id());
         if !logger.is_closed() && !on_writer {
             log_panic(&logger, info);
+            // Returns at once if this thread holds an unpublished record
+            // (a panic inside `Encode::encode`): the writer cannot pass it
+            // until the panic unwinds and the slot is skipped.
             let _ = logger.flush();
         }
         previous(info);
@@ -138,6 +147,9 @@ pub(crate) fn install_panic_hook(logger: Logger) {
 /// Logs the panic without ever waiting forever for room, whatever the full
 /// policy: a bounded number of tries, then give up (counted as dropped).
 fn log_panic(logger: &Logger, info: &dyn fmt::Display) {
+    // Bounded even when this thread holds an unpublished record of this
+    // logger (a panic inside `Encode::encode`): room below that record can
+    // still come, room past it cannot; either way the tries end.
     for _ in 0..1000 {
         match logger.try_log(Level::Error, "panic", format_args!("{info}")) {
             Err(LogError::Dropped) => crate::sync::sleep(Duration::from_millis(1)),

@@ -1,13 +1,13 @@
 //! The logging handle: the producer side.
 
 use super::deferred::callsite::{Callsite, DeferredRecord, RenderFn};
-use super::deferred::render::FORMAT_ERROR;
 use super::error::{FlushError, LogError};
 use super::level::Level;
 use super::metrics::{Metrics, MetricsSnapshot};
 use super::record::{Kind, Record};
+use super::scratch;
 use super::shared::Shared;
-use crate::error::TryPublishError;
+use crate::error::{PublishError, TryPublishError};
 use crate::ring::Producer;
 use crate::sync::{Arc, Ordering};
 use std::fmt;
@@ -16,11 +16,12 @@ use std::time::{Duration, Instant};
 /// A handle for logging: cheap to clone, `Send + Sync`, and usable from any
 /// number of threads.
 ///
-/// Each call claims a slot of the logger's ring, stamps it (level, time taken
-/// after the claim, thread), formats target and message straight into the
-/// slot, and publishes it; the writer thread does the rest. No allocation
-/// happens per record unless the message is larger than the slot (see the
-/// [module docs](mod@crate::log)).
+/// Each call formats the message into the thread's scratch buffer (user
+/// `Display` impls run here, before anything is claimed), claims a slot of
+/// the logger's ring, stamps it (level, time taken after the claim, thread),
+/// copies target and message into the slot, and publishes it; the writer
+/// thread does the rest. No allocation happens per record unless the
+/// message is larger than the slot (see the [module docs](mod@crate::log)).
 ///
 /// When the ring is full, the [`FullPolicy`](crate::log::FullPolicy) decides between waiting and
 /// dropping. After the logger is shut down (its [`LogGuard`] dropped), calls
@@ -106,14 +107,16 @@ impl Logger {
         if level > self.shared.max_level {
             return Err(LogError::Filtered);
         }
+        // User code (the arguments' `Display` impls) runs here, before the
+        // claim: see "Logging from inside logging" in the module docs.
+        let mut scratch = None;
+        let message = scratch::message(args, &mut scratch);
         let mut spilled = false;
         self.publish(level, |record: &mut Record| {
             record.start(Kind::Log, level);
             record.push(target.as_bytes());
             record.end_target();
-            if fmt::write(record, args).is_err() {
-                record.push(FORMAT_ERROR);
-            }
+            record.push(message);
             spilled = record.is_spilled();
         })?;
         if spilled {
@@ -165,8 +168,9 @@ impl Logger {
     /// the thread), and lets `encode` write the payload, which it gets as
     /// exactly `payload_len` bytes (inline, or spilled as for
     /// [`log`](Logger::log)). The writer renders the message with `render`.
-    /// `encode` runs inside the claim: it must not log or run user code
-    /// that might.
+    /// `encode` runs inside the claim: it should only copy bytes (a log call
+    /// from it never waits for room behind its own slot: see
+    /// [`LogError::WouldDeadlock`]).
     ///
     /// # Errors
     ///
@@ -204,17 +208,28 @@ impl Logger {
         target: &str,
         args: fmt::Arguments<'_>,
     ) -> Result<(), LogError> {
+        let mut scratch = None;
+        let message = scratch::message(args, &mut scratch);
         self.producer
             .try_publish_with(|record: &mut Record| {
                 record.start(Kind::Log, level);
                 record.push(target.as_bytes());
                 record.end_target();
-                let _ = fmt::write(record, args);
+                record.push(message);
             })
             .map_err(|e| match e {
                 TryPublishError::Full(_) => LogError::Dropped,
                 TryPublishError::Closed(_) => LogError::Closed,
             })
+    }
+
+    /// Whether waiting for the writer thread here would wait for this thread
+    /// itself: this is the writer thread (a sink calling back), or this
+    /// thread holds an unpublished record of this logger (inside
+    /// `Encode::encode`, or in the panic hook while such a call panics).
+    pub(crate) fn would_wait_for_itself(&self) -> bool {
+        self.producer.held_by_this_thread().is_some()
+            || self.shared.writer_thread.get() == Some(&std::thread::current().id())
     }
 
     /// Counts a record of `level` as dropped.
@@ -226,9 +241,12 @@ impl Logger {
     /// failure as a drop.
     fn publish(&self, level: Level, write: impl FnOnce(&mut Record)) -> Result<(), LogError> {
         let result = if self.shared.policy.blocks(level) {
-            self.producer
-                .publish_with(write)
-                .map_err(|_| LogError::Closed)
+            self.producer.publish_with(write).map_err(|e| match e {
+                PublishError::Closed(_) => LogError::Closed,
+                // The ring is full and only this thread could make room: the
+                // writer thread in a sink, or a call inside `Encode::encode`.
+                PublishError::WouldDeadlock(_) => LogError::WouldDeadlock,
+            })
         } else {
             self.producer.try_publish_with(write).map_err(|e| match e {
                 TryPublishError::Full(_) => LogError::Dropped,
@@ -400,9 +418,11 @@ impl Logger {
     ///
     /// # Errors
     ///
-    /// [`FlushError::Timeout`] if the writer thread did not get there in time
-    /// (also at once if called from the writer thread itself, say from a
-    /// [`Sink`](crate::log::Sink) that logs); [`FlushError::WriterGone`] if it
+    /// [`FlushError::Timeout`] if the writer thread did not get there in
+    /// time; [`FlushError::WouldDeadlock`] at once if the writer would have to
+    /// wait for this call (called from the writer thread itself, say from a
+    /// [`Sink`](crate::log::Sink), or inside
+    /// [`Encode::encode`](crate::log::Encode::encode)); [`FlushError::WriterGone`] if it
     /// exited without draining; [`FlushError::WriteErrors`] if sink operations
     /// failed during the flush, or before it without a flush having reported
     /// them yet. Every failure is reported by at least the first flush to
@@ -421,8 +441,8 @@ impl Logger {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn flush_timeout(&self, timeout: Duration) -> Result<(), FlushError> {
-        if self.shared.writer_thread.get() == Some(&std::thread::current().id()) {
-            return Err(FlushError::Timeout);
+        if self.would_wait_for_itself() {
+            return Err(FlushError::WouldDeadlock);
         }
         let deadline = Instant::now().checked_add(timeout);
         let metrics = &self.shared.metrics;

@@ -1,13 +1,15 @@
 //! The asynchronous logging backend, built on the ring.
 //!
-//! A [`Logger`] handle claims a slot of a preallocated ring per record,
-//! formats the message straight into the slot, and publishes it; one writer
-//! thread takes published runs, renders each run into one buffer and writes
-//! it with one call to the [`Sink`] (a [`FileSink`] by default).
+//! A [`Logger`] handle formats the message into a per-thread scratch
+//! buffer, claims a slot of a preallocated ring, copies the record into it,
+//! and publishes it; one writer thread takes published runs, renders each
+//! run into one buffer and writes it with one call to the [`Sink`] (a
+//! [`FileSink`] by default).
 //!
 //! - **No allocation per record.** Each slot holds an inline byte buffer of
 //!   [`slot_size`](LoggerBuilder::slot_size) bytes; the target and message are
-//!   written into it through [`std::fmt::Write`]. A record larger than the
+//!   copied into it (the thread's scratch buffer is reused from call to
+//!   call; a literal message is copied as it is). A record larger than the
 //!   buffer is never cut: it *spills* into a heap buffer owned by the slot
 //!   (allocated, or grown, for it; kept for reuse by that slot up to 64 KiB;
 //!   counted in [`MetricsSnapshot::spilled`]).
@@ -39,6 +41,16 @@
 //!   any other argument is formatted by the caller before the claim; the
 //!   line is the same either way. Against the logger set by [`install`], or
 //!   an explicit one (`info!(logger: &logger, ...)`).
+//! - **Logging from inside logging never wedges.** Arguments are formatted
+//!   before the slot is claimed, so a `Display` that logs, flushes, shuts
+//!   the logger down or panics holds nothing the writer waits for (its
+//!   records land before the outer one). A call that *would* wait for
+//!   itself — logging into a full ring from the writer thread (a [`Sink`]
+//!   that logs) or from inside [`Encode::encode`] — returns
+//!   [`LogError::WouldDeadlock`] at once and is counted as dropped (and
+//!   reported in the log with the other drops); [`Logger::flush`] and
+//!   [`LogGuard::shutdown`] there return `WouldDeadlock` at once (a
+//!   shutdown still closes the ring, and the writer drains it on its own).
 //! - **Integrations** behind Cargo features: `log` (`Logger` implements
 //!   `log::Log`; `install_log` sets it up in one call) and `tracing` (`Logger`
 //!   implements `tracing_subscriber::fmt::MakeWriter`).
@@ -92,6 +104,7 @@ mod macros;
 mod metrics;
 mod policy;
 mod record;
+mod scratch;
 mod shared;
 #[cfg(all(unix, feature = "signal"))]
 mod signals;

@@ -31,6 +31,28 @@ use crate::sync::{Arc, Ordering};
 use std::io;
 use std::time::{Duration, Instant};
 
+/// The bytes of lines after which a run is cut: the rest of the published
+/// records form the next run. Bounds the writer's buffer (and the memory a
+/// burst of large records leaves behind) while keeping writes large.
+const RUN_BYTES: usize = 256 * 1024;
+
+/// The capacity of the writer's buffer at the start.
+const OUT_INITIAL: usize = 64 * 1024;
+
+/// The largest buffer capacity kept after a run. A run is cut at
+/// [`RUN_BYTES`], but its last record can be any size (a large spilled
+/// message): such a buffer is freed once written.
+const OUT_RETAIN: usize = 1024 * 1024;
+
+/// A run rendered into `out` and released, to be written.
+struct Rendered {
+    /// Slots taken off the ring (lines and flush requests).
+    records: u64,
+    lines: u64,
+    /// The largest flush ticket in the run (0: none).
+    ticket: u64,
+}
+
 /// How the writer thread renders, syncs and reports (from the builder).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct WriterSettings {
@@ -95,9 +117,17 @@ impl Worker {
             shared: &shared,
             drained: false,
         };
+        // This thread is recorded as the ring's consumer for its whole life:
+        // user code it calls (the sink; a deferred record's `decode` or
+        // `Display` while rendering) that logs into the full ring gets
+        // `LogError::WouldDeadlock` instead of waiting for this thread.
+        let _held = self.consumer.hold();
         loop {
             match self.consumer.read_chunk_timeout(self.flush_interval) {
-                Ok(chunk) => self.state.on_run(chunk),
+                Ok(chunk) => {
+                    let run = self.state.render(chunk);
+                    self.state.write_run(run);
+                }
                 Err(ConsumeTimeoutError::Timeout) => self.state.end_of_batch(0),
                 Err(ConsumeTimeoutError::Closed) => break,
             }
@@ -124,7 +154,7 @@ impl State {
             sink,
             shared,
             renderer: Renderer::new(settings.format),
-            out: Vec::with_capacity(64 * 1024),
+            out: Vec::with_capacity(OUT_INITIAL),
             scratch: Vec::new(),
             fsync: settings.fsync,
             last_ns: 0,
@@ -136,36 +166,58 @@ impl State {
         }
     }
 
-    /// Renders, releases and writes one run, then ends the batch.
-    fn on_run(&mut self, mut chunk: ReadChunk<'_, Record>) {
-        let len = chunk.len() as u64;
-        let (lines, ticket) = {
+    /// Renders the records at the front of `chunk` into `out`, up to
+    /// [`RUN_BYTES`] of lines (at least one record), and releases them; the
+    /// rest of the chunk is read again as the next run.
+    fn render(&mut self, mut chunk: ReadChunk<'_, Record>) -> Rendered {
+        let (records, lines, ticket) = {
             let (head, tail) = chunk.as_mut_slices();
             self.render_run(head.iter_mut().chain(tail.iter_mut()))
         };
         // The lines are copied out: free the slots before the system call.
-        chunk.commit_all();
-        let metrics = &self.shared.metrics;
-        Metrics::add(&metrics.batches, 1);
-        Metrics::add(&metrics.batched_slots, len);
-        // Relaxed: a statistic.
-        metrics.high_water_mark.fetch_max(len, Ordering::Relaxed);
-        if !self.out.is_empty() {
-            self.write_out(lines);
+        chunk.commit(records);
+        Rendered {
+            records: records as u64,
+            lines,
+            ticket,
         }
-        self.end_of_batch(ticket);
     }
 
-    /// Renders `records` into `out`; returns the number of lines and the
+    /// Writes a rendered run with one sink call, then ends the batch.
+    fn write_run(&mut self, run: Rendered) {
+        let metrics = &self.shared.metrics;
+        Metrics::add(&metrics.batches, 1);
+        Metrics::add(&metrics.batched_slots, run.records);
+        // Relaxed: a statistic.
+        metrics
+            .high_water_mark
+            .fetch_max(run.records, Ordering::Relaxed);
+        if !self.out.is_empty() {
+            self.write_out(run.lines);
+        }
+        self.end_of_batch(run.ticket);
+        if self.out.capacity() > OUT_RETAIN {
+            // A burst of large records grew the buffer: give the memory back.
+            self.out = Vec::with_capacity(OUT_INITIAL);
+        }
+    }
+
+    /// Renders `records` into `out` until it holds [`RUN_BYTES`] or more;
+    /// returns the number of records taken, of lines rendered, and the
     /// largest flush ticket seen (0: none).
     pub(crate) fn render_run<'r>(
         &mut self,
         records: impl Iterator<Item = &'r mut Record>,
-    ) -> (u64, u64) {
+    ) -> (usize, u64, u64) {
         self.out.clear();
+        let mut taken = 0;
         let mut lines = 0;
         let mut ticket = 0;
         for record in records {
+            if self.out.len() >= RUN_BYTES {
+                break;
+            }
+            taken += 1;
             match record.kind {
                 Kind::Log | Kind::Deferred(_) => {
                     let ts = self.clamp(record.timestamp_ns);
@@ -199,7 +251,7 @@ impl State {
             }
             record.recycle();
         }
-        (lines, ticket)
+        (taken, lines, ticket)
     }
 
     /// The time to show for a record stamped `ns`: never before the previous
@@ -406,8 +458,8 @@ mod tests {
             Record::for_test(Level::Info, 3_000, "t", "b"),
             Record::for_test(Level::Info, 9_000, "t", "c"),
         ];
-        let (lines, ticket) = state.render_run(records.iter_mut());
-        assert_eq!((lines, ticket), (3, 0));
+        let (taken, lines, ticket) = state.render_run(records.iter_mut());
+        assert_eq!((taken, lines, ticket), (3, 3, 0));
         assert_eq!(
             times(state.out()),
             [

@@ -126,6 +126,20 @@ impl<T> Consumer<T> {
         self.shared.sequencer.is_closed()
     }
 
+    /// Records, until the returned value is dropped, that this thread is the
+    /// consumer: a blocking publish into this ring on this thread that finds
+    /// it full fails with `WouldDeadlock` instead of waiting for room only
+    /// this thread could free ([`super::reentry`]). The limit recorded is the
+    /// current position; it stays right while this thread goes on reading
+    /// and committing, since `released` only grows and only this thread
+    /// moves it: a full ring always needs more than this thread has
+    /// released. For a consumer that calls out to user code (the logger's
+    /// writer thread calling its sink), as [`ReadChunk::handle`] does around
+    /// its handler.
+    pub(crate) fn hold(&self) -> Hold {
+        Hold::new(self.shared.sequencer.id(), self.next)
+    }
+
     /// Takes the published run at the front of the ring, without waiting.
     ///
     /// # Errors

@@ -1,6 +1,6 @@
 //! The producer handle: claim slots, write them in place, publish.
 
-use super::reentry::Hold;
+use super::reentry::{self, Hold};
 use super::sequencer::{ClaimError, Claimed, ReleasedCache};
 use super::shared::Shared;
 use crate::error::{PublishBatchError, PublishError, TryPublishBatchError, TryPublishError};
@@ -152,6 +152,15 @@ impl<T> Producer<T> {
     /// ```
     pub fn close(&self) {
         self.shared.sequencer.close();
+    }
+
+    /// If this thread holds an unpublished claim in this ring (it is inside a
+    /// write closure) or runs its consumer inside a handler or a
+    /// `Consumer::hold` window: the sequence the consumer
+    /// cannot release past until this thread moves on ([`super::reentry`]).
+    /// A thread-local read.
+    pub(crate) fn held_by_this_thread(&self) -> Option<u64> {
+        reentry::held_limit(self.shared.sequencer.id())
     }
 
     /// Publishes `value` if a slot is free, without waiting. The slot's old

@@ -7,15 +7,26 @@ mod common;
 
 mod logger;
 mod macros;
+mod memory;
 mod ring;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Counts allocations (`alloc`, `alloc_zeroed`, `realloc`) made on a thread
-/// while that thread is inside [`count`]; everything else is forwarded to the
-/// system allocator untouched.
+/// while that thread is inside [`count`], and the bytes live in the whole
+/// process ([`live_bytes`]); everything is forwarded to the system allocator.
 struct Counting;
+
+/// Bytes allocated and not yet freed, all threads.
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+/// The heap bytes live in the process now (all threads).
+pub fn live_bytes() -> usize {
+    // Relaxed: a statistic; the tests that read it run alone in a child.
+    LIVE.load(Ordering::Relaxed)
+}
 
 thread_local! {
     /// Set on the thread under test while it counts.
@@ -36,23 +47,29 @@ fn note() {
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         note();
+        // Relaxed (here and below): a statistic, read by `live_bytes`.
+        LIVE.fetch_add(layout.size(), Ordering::Relaxed);
         // SAFETY: forwarded with the caller's layout.
         unsafe { System.alloc(layout) }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         note();
+        LIVE.fetch_add(layout.size(), Ordering::Relaxed);
         // SAFETY: forwarded with the caller's layout.
         unsafe { System.alloc_zeroed(layout) }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         note();
+        LIVE.fetch_add(new_size, Ordering::Relaxed);
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
         // SAFETY: forwarded with the caller's pointer, layout and size.
         unsafe { System.realloc(ptr, layout, new_size) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
         // SAFETY: forwarded with the caller's pointer and layout.
         unsafe { System.dealloc(ptr, layout) }
     }

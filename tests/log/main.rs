@@ -21,6 +21,7 @@ mod macro_reentry;
 mod macros;
 mod open_errors;
 mod oversize;
+mod reentrant;
 mod reopen;
 mod retention;
 mod rotation;

@@ -13,3 +13,4 @@ mod facade;
 mod global_macros;
 mod panic;
 mod process_end;
+mod reentrant;

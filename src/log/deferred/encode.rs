@@ -24,12 +24,17 @@ use std::borrow::Cow;
 ///   thread) and returns a value that formats **exactly** as the original
 ///   does, for every format spec used with it (`{}`, `{:>8}`, `{:?}`, ...).
 ///   That is what makes a deferred line the same bytes as a formatted one.
-/// - `encode` runs while the caller holds a claimed slot of the ring: it
-///   must not log, block or panic (a panic skips the record and propagates;
-///   a log call from it may wait for the slot it holds). `encoded_len` runs
-///   before the claim. `decode` and the decoded value's formatting run on the
-///   writer thread: they must not log either (a panic there is caught, and
-///   the line ends with `<formatting panicked>`).
+/// - `encode` runs while the caller holds a claimed slot of the ring, so it
+///   should only copy bytes. Nothing it does can wedge the logger, but: a
+///   panic skips the record and propagates; a log call into the same logger
+///   is written if there is room, and otherwise returns
+///   [`LogError::WouldDeadlock`](crate::log::LogError::WouldDeadlock)
+///   (counted as dropped) instead of waiting behind the slot it holds; a
+///   flush or shutdown from it returns `WouldDeadlock` at once.
+///   `encoded_len` runs before the claim. `decode` and the decoded value's
+///   formatting run on the writer thread, where the same holds for log
+///   calls (a panic there is caught, and the line ends with
+///   `<formatting panicked>`).
 /// - Implementations only ever see their own bytes: a wrong implementation
 ///   garbles its own output, never the rest of the record, and cannot cause
 ///   undefined behaviour (no `unsafe` is involved).
@@ -90,7 +95,8 @@ pub trait Encode {
     fn encoded_len(&self) -> usize;
 
     /// Writes the value into `buf` (exactly [`encoded_len`](Encode::encoded_len)
-    /// bytes long). Runs inside the claim: must not log or panic.
+    /// bytes long). Runs inside the claim: it should only copy bytes (see
+    /// the trait docs for what logging or panicking from it does).
     ///
     /// # Examples
     ///

@@ -7,31 +7,22 @@
 //! a thread-local scratch buffer that also receives the payload's framing
 //! (see `wire.rs`); then the slot is claimed and the scratch bytes and the
 //! encoded arguments are copied into it. Only `Encode::encode` runs inside
-//! the claim (documented: it must not log).
+//! the claim (documented: it should only copy bytes).
 //!
-//! The scratch buffer is taken out of its thread-local for the call and put
-//! back after it, so a nested log call (a `Display` that logs) finds the slot
-//! empty and uses a fresh buffer instead of sharing one; no allocation
-//! happens per call once the buffer has grown to the thread's usual size.
+//! The scratch buffer is the caller's ([`Scratch`]), shared with
+//! [`Logger::log`], which follows the same rule.
 
 use super::callsite::{Callsite, RenderFn};
 use super::wire::{push_varint, varint, varint_bytes};
 use crate::log::logger::Logger;
-use std::cell::Cell;
+use crate::log::scratch::{Scratch, VecWriter};
 use std::fmt;
-
-/// The largest scratch buffer a thread keeps between calls.
-const SCRATCH_RETAIN: usize = 64 * 1024;
-
-thread_local! {
-    static SCRATCH: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
-}
 
 /// One call's framing and eager text, built before the claim.
 #[derive(Debug)]
 pub struct Frame {
     /// The payload except the encoded arguments' bodies.
-    scratch: Vec<u8>,
+    scratch: Scratch,
     /// The total length of the encoded arguments' bodies.
     bodies: usize,
 }
@@ -42,65 +33,48 @@ impl Frame {
     #[allow(clippy::new_without_default)] // not a value anyone should default to
     #[inline]
     pub fn new() -> Self {
-        let mut scratch = SCRATCH.try_with(Cell::take).unwrap_or_default();
-        scratch.clear();
-        Self { scratch, bodies: 0 }
+        Self {
+            scratch: Scratch::take(),
+            bodies: 0,
+        }
     }
 
     /// The payload's length.
     pub(crate) fn payload_len(&self) -> usize {
-        self.scratch.len() + self.bodies
+        self.scratch.bytes().len() + self.bodies
     }
 
     /// An encoded field of `len` bytes.
     #[inline]
     pub(crate) fn encoded(&mut self, len: usize) {
-        push_varint(len as u64, &mut self.scratch);
+        push_varint(len as u64, self.scratch.vec());
         self.bodies += len;
     }
 
     /// A width or precision.
     #[inline]
     pub fn count(&mut self, n: usize) {
-        push_varint(n as u64, &mut self.scratch);
+        push_varint(n as u64, self.scratch.vec());
     }
 
     /// A field formatted in the caller: `args` is the value with its spec.
     /// A formatting error is recorded with the text written before it.
     pub fn eager(&mut self, args: fmt::Arguments<'_>) {
-        let start = self.scratch.len();
+        let scratch = self.scratch.vec();
+        let start = scratch.len();
         let failed = match args.as_str() {
             Some(s) => {
-                self.scratch.extend_from_slice(s.as_bytes());
+                scratch.extend_from_slice(s.as_bytes());
                 false
             }
-            None => fmt::write(&mut VecWriter(&mut self.scratch), args).is_err(),
+            None => fmt::write(&mut VecWriter(scratch), args).is_err(),
         };
         // The header goes before the text, whose length is known only now.
-        let len = self.scratch.len() - start;
+        let len = scratch.len() - start;
         let (header, n) = varint_bytes(((len as u64) << 1) | u64::from(failed));
-        self.scratch.extend_from_slice(&header[..n]);
-        self.scratch.copy_within(start..start + len, start + n);
-        self.scratch[start..start + n].copy_from_slice(&header[..n]);
-    }
-}
-
-impl Drop for Frame {
-    fn drop(&mut self) {
-        let scratch = std::mem::take(&mut self.scratch);
-        if scratch.capacity() <= SCRATCH_RETAIN {
-            // `try_with`: during thread-local destruction the buffer is freed.
-            let _ = SCRATCH.try_with(|slot| slot.set(scratch));
-        }
-    }
-}
-
-struct VecWriter<'a>(&'a mut Vec<u8>);
-
-impl fmt::Write for VecWriter<'_> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.0.extend_from_slice(s.as_bytes());
-        Ok(())
+        scratch.extend_from_slice(&header[..n]);
+        scratch.copy_within(start..start + len, start + n);
+        scratch[start..start + n].copy_from_slice(&header[..n]);
     }
 }
 
@@ -179,6 +153,6 @@ pub fn emit(
 ) {
     let len = frame.payload_len();
     let _ = logger.log_deferred(callsite, render, len, |dst| {
-        put(&mut PayloadWriter::new(&frame.scratch, dst));
+        put(&mut PayloadWriter::new(frame.scratch.bytes(), dst));
     });
 }

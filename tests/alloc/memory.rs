@@ -1,0 +1,91 @@
+//! Memory after a burst: once a burst of large records is written, the
+//! logger holds its ring's bytes plus a small bound, not the burst. Runs in
+//! a child process (this binary again, this test alone), so that the
+//! process-wide count of live heap bytes is this test's own.
+
+use crate::common::with_deadline;
+use crate::live_bytes;
+use ringlog::log::{LoggerBuilder, Sink};
+use std::io;
+use std::process::Command;
+use std::time::Duration;
+
+/// Discards what it is given; its first write stalls (a slow disk), so the
+/// whole burst piles up in the ring and reaches the writer as one run.
+struct StallsOnce {
+    stalled: bool,
+}
+
+impl Sink for StallsOnce {
+    fn write_run(&mut self, _: &[u8]) -> io::Result<()> {
+        if !self.stalled {
+            self.stalled = true;
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        Ok(())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    fn sync(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+const MIB: usize = 1024 * 1024;
+
+#[test]
+fn memory_returns_to_the_ring_after_a_burst() {
+    if std::env::var_os("RINGLOG_MEMORY_CHILD").is_none() {
+        with_deadline("memory_parent", 120, || {
+            let out = Command::new(std::env::current_exe().unwrap())
+                .args([
+                    "--exact",
+                    "memory::memory_returns_to_the_ring_after_a_burst",
+                    "--nocapture",
+                    "--test-threads=1",
+                ])
+                .env("RINGLOG_MEMORY_CHILD", "1")
+                .output()
+                .unwrap();
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                out.status.success(),
+                "child failed:\n{stdout}\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(stdout.contains("memory child done"), "{stdout}");
+        });
+        return;
+    }
+    let before = live_bytes();
+    let (logger, guard) = LoggerBuilder::with_sink(StallsOnce { stalled: false })
+        .capacity(256)
+        .flush_interval(Duration::from_millis(20))
+        .build()
+        .unwrap();
+    // A first small record wakes the writer into the stalling write.
+    logger.info("burst", format_args!("start")).unwrap();
+    std::thread::sleep(Duration::from_millis(20));
+    let idle = live_bytes() - before;
+    let big = "x".repeat(MIB);
+    for i in 0..200 {
+        logger.info("burst", format_args!("{i} {big}")).unwrap();
+    }
+    drop(big);
+    logger.flush().unwrap();
+    // An idle wake-up or two.
+    std::thread::sleep(Duration::from_millis(100));
+    let after = live_bytes() - before;
+    let metrics = logger.metrics();
+    assert_eq!(metrics.written, 201);
+    // The burst went through as runs cut at the writer's run size.
+    assert!(metrics.batches >= 100, "{metrics:?}");
+    println!("idle {idle} B, after the burst {after} B");
+    assert!(
+        after <= idle + 2 * MIB,
+        "the logger holds {after} B after a 200 MiB burst, {idle} B before it"
+    );
+    guard.shutdown().unwrap();
+    println!("memory child done");
+}
