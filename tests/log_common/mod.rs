@@ -267,8 +267,8 @@ pub fn read_log_file(path: &std::path::Path) -> String {
             .read_to_string(&mut text)
             .unwrap_or_else(|e| panic!("{path:?}: {e}"));
     } else if name.ends_with(".zst") {
-        zstd::stream::read::Decoder::new(file())
-            .unwrap()
+        ruzstd::decoding::StreamingDecoder::new(file())
+            .unwrap_or_else(|e| panic!("{path:?}: {e}"))
             .read_to_string(&mut text)
             .unwrap_or_else(|e| panic!("{path:?}: {e}"));
     } else {
