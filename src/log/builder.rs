@@ -4,6 +4,7 @@ use super::error::LogBuildError;
 use super::file::open::FileOptions;
 use super::file::rotation::Rotation;
 use super::file::sink::FileSink;
+use super::filter::Filter;
 use super::format::Format;
 use super::guard::{install_panic_hook, LogGuard};
 use super::level::Level;
@@ -45,7 +46,7 @@ enum Output {
 /// | [`flush_interval`](LoggerBuilder::flush_interval) | 50 ms |
 /// | [`fsync`](LoggerBuilder::fsync) | [`FsyncPolicy::Never`] |
 /// | [`format`](LoggerBuilder::format) | [`Format::Text`] |
-/// | [`max_level`](LoggerBuilder::max_level) | [`Level::Trace`] |
+/// | [`max_level`](LoggerBuilder::max_level) or [`filter`](LoggerBuilder::filter) | [`Level::Trace`] ([`Level::Info`] through [`install_log`](crate::log::install_log)) |
 /// | [`flush_timeout`](LoggerBuilder::flush_timeout), [`shutdown_timeout`](LoggerBuilder::shutdown_timeout) | 5 s each |
 /// | [`flush_on_panic`](LoggerBuilder::flush_on_panic) | off |
 /// | [`rotation`](LoggerBuilder::rotation) (file path only) | [`Rotation::never`] |
@@ -86,7 +87,7 @@ pub struct LoggerBuilder {
     full_policy: FullPolicy,
     flush_interval: Duration,
     fsync: FsyncPolicy,
-    max_level: Level,
+    levels: Levels,
     flush_timeout: Duration,
     shutdown_timeout: Duration,
     flush_on_panic: bool,
@@ -112,7 +113,7 @@ impl fmt::Debug for LoggerBuilder {
             .field("full_policy", &self.full_policy)
             .field("flush_interval", &self.flush_interval)
             .field("fsync", &self.fsync)
-            .field("max_level", &self.max_level)
+            .field("levels", &self.levels)
             .finish_non_exhaustive()
     }
 }
@@ -161,7 +162,7 @@ impl LoggerBuilder {
             full_policy: FullPolicy::Block,
             flush_interval: Duration::from_millis(50),
             fsync: FsyncPolicy::Never,
-            max_level: Level::Trace,
+            levels: Levels::Default,
             flush_timeout: Duration::from_secs(5),
             shutdown_timeout: Duration::from_secs(5),
             flush_on_panic: false,
@@ -292,7 +293,64 @@ impl LoggerBuilder {
     /// let builder = LoggerBuilder::new("app.log").max_level(Level::Info);
     /// ```
     pub fn max_level(mut self, level: Level) -> Self {
-        self.max_level = level;
+        self.levels = Levels::Max(level);
+        self
+    }
+
+    /// Per-target levels in the `RUST_LOG` syntax that `env_logger` uses
+    /// (parsed by its `env_filter` crate): comma-separated `level`,
+    /// `target` or `target=level` entries, the longest matching target
+    /// prefix deciding, e.g. `"info,app::db=debug,hyper=warn"`. Replaces
+    /// [`max_level`](LoggerBuilder::max_level) (the last of the two called
+    /// wins). A call whose level no directive enables costs one load and a
+    /// branch; others also match their target against the directives.
+    /// `env_logger`'s `/regex` message filter is not supported. Invalid
+    /// directives make [`build`](LoggerBuilder::build) fail with
+    /// [`LogBuildError::InvalidFilter`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringlog::log::{Level, LoggerBuilder};
+    /// # let path = std::env::temp_dir().join(format!("ringlog-doc-filter-{}.log", std::process::id()));
+    /// let (logger, guard) = LoggerBuilder::new(&path).filter("warn,app::db=debug").build()?;
+    /// logger.debug("app::db", format_args!("kept"))?;
+    /// assert!(logger.debug("app::http", format_args!("filtered out")).is_err());
+    /// guard.shutdown()?;
+    /// assert!(std::fs::read_to_string(&path)?.contains("app::db: kept"));
+    /// # std::fs::remove_file(&path)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn filter(mut self, directives: &str) -> Self {
+        self.levels = Levels::Directives(directives.to_string());
+        self
+    }
+
+    /// [`filter`](LoggerBuilder::filter) with the directives in the
+    /// environment variable `var` (usually `"RUST_LOG"`), if it is set and
+    /// not empty; otherwise the level setting is left as it is.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringlog::log::{Level, LoggerBuilder};
+    /// // RUST_LOG=debug,hyper=off overrides the default of `info` when set.
+    /// let builder = LoggerBuilder::new("app.log").max_level(Level::Info).filter_from_env("RUST_LOG");
+    /// ```
+    pub fn filter_from_env(self, var: &str) -> Self {
+        match std::env::var(var) {
+            Ok(directives) if !directives.trim().is_empty() => self.filter(&directives),
+            _ => self,
+        }
+    }
+
+    /// `level` as the maximum level, unless levels were set
+    /// ([`install_log`](crate::log::install_log) defaults to `Info`).
+    #[cfg_attr(not(feature = "log"), allow(dead_code))]
+    pub(crate) fn default_max_level(mut self, level: Level) -> Self {
+        if matches!(self.levels, Levels::Default) {
+            self.levels = Levels::Max(level);
+        }
         self
     }
 
@@ -480,15 +538,12 @@ impl LoggerBuilder {
     /// ```
     pub fn build(mut self) -> Result<(Logger, LogGuard), LogBuildError> {
         self.check()?;
+        let filter = self.levels.filter()?;
         let (producer, consumer) = self.ring()?;
         let sink = self
             .output
             .open(self.rotation, self.reopen_check, self.file_options)?;
-        let shared = Arc::new(Shared::new(
-            self.full_policy,
-            self.max_level,
-            self.flush_timeout,
-        ));
+        let shared = Arc::new(Shared::new(self.full_policy, filter, self.flush_timeout));
         let settings = WriterSettings {
             format: self.format,
             fsync: self.fsync,
@@ -589,6 +644,31 @@ impl Output {
                     Ok(sink) => Ok(Box::new(sink)),
                     Err(source) => Err(LogBuildError::Open { path, source }),
                 }
+            }
+        }
+    }
+}
+
+/// The level setting: which records a logger keeps.
+#[derive(Debug)]
+enum Levels {
+    /// Nothing set: every level.
+    Default,
+    Max(Level),
+    /// `RUST_LOG`-syntax directives, parsed by `build`.
+    Directives(String),
+}
+
+impl Levels {
+    fn filter(&self) -> Result<Filter, LogBuildError> {
+        match self {
+            Levels::Default => Ok(Filter::up_to(Level::Trace)),
+            Levels::Max(level) => Ok(Filter::up_to(*level)),
+            Levels::Directives(spec) => {
+                Filter::parse(spec).map_err(|reason| LogBuildError::InvalidFilter {
+                    directives: spec.clone(),
+                    reason,
+                })
             }
         }
     }

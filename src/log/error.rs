@@ -22,8 +22,9 @@ use std::path::PathBuf;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum LogError {
-    /// The level is more verbose than the logger's maximum level; nothing was
-    /// counted.
+    /// The level is more verbose than the logger's maximum level, or a
+    /// per-target [`filter`](crate::log::LoggerBuilder::filter) directive
+    /// leaves this target out; nothing was counted.
     Filtered,
     /// The ring was full and the [`FullPolicy`](crate::log::FullPolicy) drops
     /// this level; counted as dropped.
@@ -43,7 +44,7 @@ pub enum LogError {
 impl fmt::Display for LogError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            Self::Filtered => "record filtered out by the maximum level",
+            Self::Filtered => "record filtered out by the logger's level filter",
             Self::Dropped => "log ring full: record dropped",
             Self::Closed => "logger shut down: record dropped",
             Self::WouldDeadlock => {
@@ -113,6 +114,14 @@ impl std::error::Error for FlushError {}
 pub enum LogBuildError {
     /// The slot size was 0.
     ZeroSlotSize,
+    /// The [`filter`](crate::log::LoggerBuilder::filter) directives could
+    /// not be parsed.
+    InvalidFilter {
+        /// The directives as given.
+        directives: String,
+        /// What is wrong with them.
+        reason: String,
+    },
     /// The slot size exceeded [`MAX_SLOT_SIZE`](crate::log::MAX_SLOT_SIZE).
     SlotSizeTooLarge {
         /// The size asked for.
@@ -155,6 +164,9 @@ impl fmt::Display for LogBuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::ZeroSlotSize => f.write_str("log slot size must be at least 1 byte"),
+            Self::InvalidFilter { directives, reason } => {
+                write!(f, "invalid log filter {directives:?}: {reason}")
+            }
             Self::SlotSizeTooLarge { requested, max } => {
                 write!(
                     f,

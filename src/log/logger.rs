@@ -104,7 +104,7 @@ impl Logger {
         target: &str,
         args: fmt::Arguments<'_>,
     ) -> Result<(), LogError> {
-        if level > self.shared.max_level {
+        if !self.shared.filter.enabled(level, target) {
             return Err(LogError::Filtered);
         }
         // User code (the arguments' `Display` impls) runs here, before the
@@ -148,7 +148,7 @@ impl Logger {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn log_raw(&self, level: Level, bytes: &[u8]) -> Result<(), LogError> {
-        if level > self.shared.max_level {
+        if !self.shared.filter.level_enabled(level) {
             return Err(LogError::Filtered);
         }
         let mut spilled = false;
@@ -184,7 +184,7 @@ impl Logger {
         encode: impl FnOnce(&mut [u8]),
     ) -> Result<(), LogError> {
         let level = callsite.level();
-        if level > self.shared.max_level {
+        if !self.shared.filter.enabled(level, callsite.target()) {
             return Err(LogError::Filtered);
         }
         let kind = Kind::Deferred(DeferredRecord { callsite, render });
@@ -354,7 +354,9 @@ impl Logger {
         self.log(Level::Trace, target, args)
     }
 
-    /// Whether records of `level` pass the maximum level.
+    /// Whether records of `level` pass for some target: the maximum level
+    /// (with per-target [`filter`](crate::log::LoggerBuilder::filter)
+    /// directives, the most verbose level any of them enables).
     ///
     /// # Examples
     ///
@@ -368,10 +370,31 @@ impl Logger {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn enabled(&self, level: Level) -> bool {
-        level <= self.shared.max_level
+        self.shared.filter.level_enabled(level)
     }
 
-    /// The most verbose level logged.
+    /// Whether a record of `level` for `target` is kept, by the maximum
+    /// level and the per-target [`filter`](crate::log::LoggerBuilder::filter)
+    /// directives.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringlog::log::{Level, LoggerBuilder};
+    /// # let path = std::env::temp_dir().join(format!("ringlog-doc-enabled-for-{}.log", std::process::id()));
+    /// let (logger, _guard) = LoggerBuilder::new(&path).filter("warn,app::db=debug").build()?;
+    /// assert!(logger.enabled_for(Level::Debug, "app::db::pool"));
+    /// assert!(!logger.enabled_for(Level::Debug, "app::http"));
+    /// assert!(logger.enabled_for(Level::Warn, "app::http"));
+    /// # drop(_guard); std::fs::remove_file(&path)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn enabled_for(&self, level: Level, target: &str) -> bool {
+        self.shared.filter.enabled(level, target)
+    }
+
+    /// The most verbose level logged for some target; `None` if the filter
+    /// keeps nothing (`off`).
     ///
     /// # Examples
     ///
@@ -379,12 +402,12 @@ impl Logger {
     /// use ringlog::log::{Level, LoggerBuilder};
     /// # let path = std::env::temp_dir().join(format!("ringlog-doc-maxlevel-{}.log", std::process::id()));
     /// let (logger, _guard) = LoggerBuilder::new(&path).build()?;
-    /// assert_eq!(logger.max_level(), Level::Trace);
+    /// assert_eq!(logger.max_level(), Some(Level::Trace));
     /// # drop(_guard); std::fs::remove_file(&path)?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn max_level(&self) -> Level {
-        self.shared.max_level
+    pub fn max_level(&self) -> Option<Level> {
+        self.shared.filter.max_level()
     }
 
     /// Waits until every record whose log call returned before this call is

@@ -94,6 +94,7 @@ pub(crate) mod deferred;
 mod drops;
 mod error;
 mod file;
+mod filter;
 mod flush;
 mod format;
 mod guard;

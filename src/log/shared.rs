@@ -1,8 +1,8 @@
 //! What every handle of one logger, and its writer thread, share.
 
 use super::drops::DropTimes;
+use super::filter::Filter;
 use super::flush::FlushState;
-use super::level::Level;
 use super::metrics::Metrics;
 use super::policy::FullPolicy;
 use crate::sync::AtomicU64;
@@ -17,7 +17,8 @@ pub(crate) struct Shared {
     pub(crate) drops: DropTimes,
     pub(crate) flush: FlushState,
     pub(crate) policy: FullPolicy,
-    pub(crate) max_level: Level,
+    /// Which records are kept (levels, per-target directives).
+    pub(crate) filter: Filter,
     /// The timeout of [`Logger::flush`](crate::log::Logger::flush).
     pub(crate) flush_timeout: Duration,
     /// The writer thread, which must not wait for itself.
@@ -28,13 +29,13 @@ pub(crate) struct Shared {
 
 impl Shared {
     /// Fresh state: no records, drops, flushes or errors yet.
-    pub(crate) fn new(policy: FullPolicy, max_level: Level, flush_timeout: Duration) -> Self {
+    pub(crate) fn new(policy: FullPolicy, filter: Filter, flush_timeout: Duration) -> Self {
         Self {
             metrics: Metrics::default(),
             drops: DropTimes::default(),
             flush: FlushState::default(),
             policy,
-            max_level,
+            filter,
             flush_timeout,
             writer_thread: OnceLock::new(),
             reported_errors: AtomicU64::new(0),

@@ -428,7 +428,7 @@ mod tests {
     fn state() -> State {
         let shared = Arc::new(Shared::new(
             FullPolicy::Block,
-            Level::Trace,
+            crate::log::filter::Filter::up_to(Level::Trace),
             Duration::from_secs(1),
         ));
         let settings = WriterSettings {

@@ -3,11 +3,10 @@
 //! a child process (this binary again, this test alone), so that the
 //! process-wide count of live heap bytes is this test's own.
 
-use crate::common::with_deadline;
+use crate::common::run_test_child;
 use crate::live_bytes;
 use ringlog::log::{LoggerBuilder, Sink};
 use std::io;
-use std::process::Command;
 use std::time::Duration;
 
 /// Discards what it is given; its first write stalls (a slow disk), so the
@@ -37,25 +36,11 @@ const MIB: usize = 1024 * 1024;
 #[test]
 fn memory_returns_to_the_ring_after_a_burst() {
     if std::env::var_os("RINGLOG_MEMORY_CHILD").is_none() {
-        with_deadline("memory_parent", 120, || {
-            let out = Command::new(std::env::current_exe().unwrap())
-                .args([
-                    "--exact",
-                    "memory::memory_returns_to_the_ring_after_a_burst",
-                    "--nocapture",
-                    "--test-threads=1",
-                ])
-                .env("RINGLOG_MEMORY_CHILD", "1")
-                .output()
-                .unwrap();
-            let stdout = String::from_utf8_lossy(&out.stdout);
-            assert!(
-                out.status.success(),
-                "child failed:\n{stdout}\n{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            assert!(stdout.contains("memory child done"), "{stdout}");
-        });
+        let env = [("RINGLOG_MEMORY_CHILD", std::ffi::OsStr::new("1"))];
+        let test = "memory::memory_returns_to_the_ring_after_a_burst";
+        let (status, stdout) = run_test_child(test, &env, Duration::from_secs(120));
+        assert!(status.success(), "child failed:\n{stdout}");
+        assert!(stdout.contains("memory child done"), "{stdout}");
         return;
     }
     let before = live_bytes();

@@ -120,3 +120,38 @@ pub fn quiet_panics_starting_with(marker: &'static str) {
         }));
     });
 }
+
+/// Runs the test `test` (its full path, e.g. `"reentrant::child"`) of this
+/// test binary alone in a child process with `env` set, killing it if it has
+/// not finished after `limit`. Returns whether it succeeded and its stdout.
+pub fn run_test_child(
+    test: &str,
+    env: &[(&str, &std::ffi::OsStr)],
+    limit: Duration,
+) -> (std::process::ExitStatus, String) {
+    use std::process::{Command, Stdio};
+    let mut command = Command::new(std::env::current_exe().unwrap());
+    command
+        .args(["--exact", test, "--nocapture", "--test-threads=1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let mut child = command.spawn().unwrap();
+    let deadline = std::time::Instant::now() + limit;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{test}: the child hung for {limit:?} (killed)");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stdout = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut stdout).unwrap();
+    (status, stdout)
+}

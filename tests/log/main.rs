@@ -14,6 +14,7 @@ mod disk_full;
 mod drop;
 mod end_to_end;
 mod files;
+mod filter;
 mod flush;
 mod json;
 mod logrotate;

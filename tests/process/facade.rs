@@ -62,3 +62,43 @@ fn log_macros_reach_the_file() {
         std::fs::remove_file(&path).unwrap();
     });
 }
+
+/// The child's side of `install_log_defaults_to_info`.
+#[test]
+fn default_level_child() {
+    let Ok(path) = std::env::var("RINGLOG_DEFAULT_LEVEL_CHILD") else {
+        return;
+    };
+    let guard = install_log(LoggerBuilder::new(&path)).unwrap();
+    assert_eq!(log::max_level(), log::LevelFilter::Info);
+    log::info!(target: "app", "kept");
+    log::debug!(target: "app", "not kept");
+    ringlog::debug!(target: "app", "macro not kept");
+    ringlog::info!(target: "app", "macro kept");
+    drop(guard);
+    println!("default level child done");
+}
+
+#[test]
+fn install_log_defaults_to_info() {
+    with_deadline("install_log_default", 60, || {
+        let path = temp_path("facade-default-level");
+        let env = [("RINGLOG_DEFAULT_LEVEL_CHILD", path.as_os_str())];
+        let (status, stdout) = crate::common::run_test_child(
+            "facade::default_level_child",
+            &env,
+            std::time::Duration::from_secs(30),
+        );
+        assert!(
+            status.success() && stdout.contains("child done"),
+            "{stdout}"
+        );
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.contains("app: kept") && text.contains("app: macro kept"),
+            "{text}"
+        );
+        assert!(!text.contains("not kept"), "{text}");
+        std::fs::remove_file(&path).unwrap();
+    });
+}

@@ -5,11 +5,11 @@
 //! again as a child process (`reentrant_child`), so that its global logger
 //! and panic hook are its own; the parent kills a child that hangs.
 
-use crate::common::with_deadline;
+use crate::common::{run_test_child, with_deadline};
 use ringlog::log::{Encode, LoggerBuilder};
+use std::ffi::OsStr;
 use std::fmt;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Logs through the `log` crate while being formatted.
 #[cfg(feature = "log")]
@@ -122,33 +122,11 @@ fn run_child(case: &str, limit: Duration) -> (String, String) {
         std::process::id()
     ));
     let _ = std::fs::remove_file(&path);
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "reentrant::reentrant_child",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env("RINGLOG_REENTRANT_CHILD", case)
-        .env("RINGLOG_CHILD_PATH", &path)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + limit;
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() >= deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{case}: the child hung for {limit:?} (killed)");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let mut stdout = String::new();
-    std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut stdout).unwrap();
+    let env = [
+        ("RINGLOG_REENTRANT_CHILD", OsStr::new(case)),
+        ("RINGLOG_CHILD_PATH", path.as_os_str()),
+    ];
+    let (status, stdout) = run_test_child("reentrant::reentrant_child", &env, limit);
     assert!(status.success(), "{case}: {status:?}\n{stdout}");
     let text = std::fs::read_to_string(&path).unwrap_or_default();
     let _ = std::fs::remove_file(&path);

@@ -4,28 +4,14 @@
 
 use crate::log::builder::LoggerBuilder;
 use crate::log::deferred::global::{self, InstallError};
+use crate::log::filter::{level_from, level_to};
 use crate::log::guard::LogGuard;
 use crate::log::level::Level;
 use crate::log::logger::Logger;
 
-fn level_from(level: ::log::Level) -> Level {
-    match level {
-        ::log::Level::Error => Level::Error,
-        ::log::Level::Warn => Level::Warn,
-        ::log::Level::Info => Level::Info,
-        ::log::Level::Debug => Level::Debug,
-        ::log::Level::Trace => Level::Trace,
-    }
-}
-
-fn filter_from(level: Level) -> ::log::LevelFilter {
-    match level {
-        Level::Error => ::log::LevelFilter::Error,
-        Level::Warn => ::log::LevelFilter::Warn,
-        Level::Info => ::log::LevelFilter::Info,
-        Level::Debug => ::log::LevelFilter::Debug,
-        Level::Trace => ::log::LevelFilter::Trace,
-    }
+/// The `log` crate's maximum level for a logger's.
+fn filter_from(level: Option<Level>) -> ::log::LevelFilter {
+    level.map_or(::log::LevelFilter::Off, |l| level_to(l).to_level_filter())
 }
 
 /// Each `log` record is formatted straight into a slot (no allocation); the
@@ -33,7 +19,7 @@ fn filter_from(level: Level) -> ::log::LevelFilter {
 /// cannot report it. `flush` waits as [`Logger::flush`] does.
 impl ::log::Log for Logger {
     fn enabled(&self, metadata: &::log::Metadata<'_>) -> bool {
-        Logger::enabled(self, level_from(metadata.level()))
+        Logger::enabled_for(self, level_from(metadata.level()), metadata.target())
     }
 
     fn log(&self, record: &::log::Record<'_>) {
@@ -51,8 +37,10 @@ impl ::log::Log for Logger {
 }
 
 /// Builds the logger and installs it as the `log` crate's global logger, with
-/// `log`'s maximum level set to the builder's
-/// [`max_level`](LoggerBuilder::max_level), and as the global logger of
+/// `log`'s maximum level set to the most verbose level the builder's
+/// [`max_level`](LoggerBuilder::max_level) or [`filter`](LoggerBuilder::filter)
+/// keeps (`Info` if neither was set, as `tracing_subscriber::fmt` and
+/// `env_logger` default), and as the global logger of
 /// ringlog's own macros ([`install`](crate::log::install)), so both kinds of
 /// call sites reach one logger. Keep the returned guard alive (for example
 /// in `main`); dropping it flushes and shuts the logger down.
@@ -71,8 +59,11 @@ impl ::log::Log for Logger {
 /// let path = std::env::temp_dir().join(format!("ringlog-doc-install-{}.log", std::process::id()));
 /// let guard = install_log(LoggerBuilder::new(&path))?;
 /// log::info!(target: "app", "hello from the log crate: {}", 42);
+/// log::debug!(target: "app", "not kept: the default level is info");
 /// drop(guard); // flush, shut down
-/// assert!(std::fs::read_to_string(&path)?.contains("app: hello from the log crate: 42"));
+/// let text = std::fs::read_to_string(&path)?;
+/// assert!(text.contains("app: hello from the log crate: 42"));
+/// assert!(!text.contains("not kept"));
 /// # std::fs::remove_file(&path)?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -80,7 +71,10 @@ pub fn install_log(builder: LoggerBuilder) -> Result<LogGuard, InstallError> {
     if global::is_installed() {
         return Err(InstallError::AlreadySet);
     }
-    let (logger, guard) = builder.build().map_err(InstallError::Build)?;
+    let (logger, guard) = builder
+        .default_max_level(Level::Info)
+        .build()
+        .map_err(InstallError::Build)?;
     let max_level = filter_from(logger.max_level());
     ::log::set_boxed_logger(Box::new(logger.clone())).map_err(|_| InstallError::AlreadySet)?;
     ::log::set_max_level(max_level);

@@ -40,7 +40,7 @@ pub(crate) fn is_installed() -> bool {
 
 /// Makes `logger` the macros' global logger.
 pub(crate) fn set_global(logger: Logger) -> Result<(), InstallError> {
-    let max = logger.max_level().index() as u8 + 1;
+    let max = logger.max_level().map_or(0, |l| l.index() as u8 + 1);
     GLOBAL.set(logger).map_err(|_| InstallError::AlreadySet)?;
     // Relaxed: see `global_enabled`.
     MAX.store(max, Ordering::Relaxed);
