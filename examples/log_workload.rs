@@ -1,11 +1,14 @@
-//! The main job: N threads log M records each through the `log` crate into a
-//! real file; then the file is read back and verified (every record present
-//! exactly once, in order per thread, count exact) and a summary printed.
+//! A real logging workload: N threads log M INFO records each through the
+//! `log` crate into a file, plus one DEBUG detail record per 4; then the file
+//! is read back and verified (every record present exactly once, in order
+//! per thread; with a dropping policy, exactly the counted drops missing) and
+//! a summary printed. `--policy drop-verbose` keeps INFO lossless and drops
+//! DEBUG only while the ring is full: try it with `--capacity 64`.
 //!
 //! ```text
 //! cargo run --release --example log_workload --features log
 //! cargo run --release --example log_workload --features log -- \
-//!     --threads 8 --records 500000 --policy drop --capacity 1024 --path /tmp/x.log --keep
+//!     --threads 8 --records 500000 --policy drop-verbose --capacity 64 --path /tmp/x.log --keep
 //! ```
 //!
 //! Exits with status 1 if verification fails.
@@ -43,8 +46,12 @@ fn parse_args() -> Result<Args, String> {
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
         match flag.as_str() {
-            "--threads" => args.threads = value()?.parse().map_err(|e| format!("--threads: {e}"))?,
-            "--records" => args.records = value()?.parse().map_err(|e| format!("--records: {e}"))?,
+            "--threads" => {
+                args.threads = value()?.parse().map_err(|e| format!("--threads: {e}"))?
+            }
+            "--records" => {
+                args.records = value()?.parse().map_err(|e| format!("--records: {e}"))?
+            }
             "--capacity" => {
                 args.capacity = value()?.parse().map_err(|e| format!("--capacity: {e}"))?
             }
@@ -56,22 +63,27 @@ fn parse_args() -> Result<Args, String> {
                     "block" => FullPolicy::Block,
                     "drop" => FullPolicy::Drop,
                     "drop-verbose" => FullPolicy::BlockAtOrAbove(Level::Info),
-                    other => return Err(format!("--policy: block, drop or drop-verbose, not {other}")),
+                    other => {
+                        return Err(format!(
+                            "--policy: block, drop or drop-verbose, not {other}"
+                        ))
+                    }
                 }
             }
             "--wait" => {
                 let wait = value()?;
                 if !["park", "sleep", "yield", "busy-spin"].contains(&wait.as_str()) {
-                    return Err(format!("--wait: park, sleep, yield or busy-spin, not {wait}"));
+                    return Err(format!(
+                        "--wait: park, sleep, yield or busy-spin, not {wait}"
+                    ));
                 }
                 args.wait = Some(wait);
             }
             "--path" => args.path = PathBuf::from(value()?),
             "--keep" => args.keep = true,
             "--help" | "-h" => {
-                return Err("usage: log_workload [--threads N] [--records M] [--capacity C] \
-                            [--slot-size B] [--policy block|drop|drop-verbose] [--wait park|sleep|yield|busy-spin] [--path FILE] [--keep]"
-                    .into())
+                println!("{USAGE}");
+                std::process::exit(0);
             }
             other => return Err(format!("unknown argument {other} (try --help)")),
         }
@@ -81,6 +93,18 @@ fn parse_args() -> Result<Args, String> {
     }
     Ok(args)
 }
+
+const USAGE: &str = "usage: log_workload [--threads N] [--records M] [--capacity C] \
+    [--slot-size B] [--policy block|drop|drop-verbose] [--wait park|sleep|yield|busy-spin] \
+    [--path FILE] [--keep]
+
+  --policy block         every record waits for room: nothing dropped (default)
+  --policy drop          every record is dropped (and counted) while the ring is full
+  --policy drop-verbose  INFO and above wait, DEBUG is dropped while the ring is full
+  --keep                 keep the log file (default: removed after verification)";
+
+/// One DEBUG detail record per this many INFO records.
+const DETAIL_EVERY: u64 = 4;
 
 /// Filler so that lines are about 120 bytes, like real log lines.
 const PAYLOAD: &str = "user=42 action=checkout items=3 total=99.95 status=ok region=eu-west";
@@ -109,7 +133,9 @@ fn run(args: &Args) -> Result<bool, Box<dyn std::error::Error>> {
     let mut builder = LoggerBuilder::new(&args.path)
         .capacity(args.capacity)
         .slot_size(args.slot_size)
-        .full_policy(args.policy);
+        .full_policy(args.policy)
+        // `install_log` keeps INFO and above unless told otherwise.
+        .max_level(Level::Debug);
     builder = match args.wait.as_deref() {
         Some("park") => builder.wait_strategy(ringlog::Park::default()),
         Some("sleep") => builder.wait_strategy(ringlog::Sleep::default()),
@@ -143,6 +169,9 @@ fn run(args: &Args) -> Result<bool, Box<dyn std::error::Error>> {
                     for i in 0..records {
                         let start = Instant::now();
                         log::info!(target: "workload", "t={t} i={i} {PAYLOAD}");
+                        if i % DETAIL_EVERY == 0 {
+                            log::debug!(target: "workload::detail", "t={t} i={i} cart=[sku-1,sku-2,sku-3]");
+                        }
                         let ns = start.elapsed().as_nanos() as u64;
                         if skip == 0 {
                             latency.push(ns);
@@ -166,8 +195,7 @@ fn run(args: &Args) -> Result<bool, Box<dyn std::error::Error>> {
     let metrics = guard.logger().metrics();
     guard.shutdown()?;
 
-    let total = args.threads as u64 * args.records;
-    let verdict = verify(args, metrics.dropped_total())?;
+    let verdict = verify(args, &metrics)?;
     let bytes = std::fs::metadata(&args.path)?.len();
     let secs = |d: Duration| d.as_secs_f64();
     println!(
@@ -175,8 +203,11 @@ fn run(args: &Args) -> Result<bool, Box<dyn std::error::Error>> {
         args.path.display(),
         bytes as f64 / 1e6
     );
+    let total = verdict.info_total + verdict.detail_total;
     println!(
-        "log calls: {total} in {:.3} s = {:.2} M records/s (producer side)",
+        "log calls: {total} ({} INFO, {} DEBUG) in {:.3} s = {:.2} M records/s (producer side)",
+        verdict.info_total,
+        verdict.detail_total,
         secs(calls_done),
         total as f64 / secs(calls_done) / 1e6
     );
@@ -245,14 +276,20 @@ fn percentile(sorted: &[u64], q: f64) -> u64 {
 struct Verdict {
     ok: bool,
     message: String,
+    info_total: u64,
+    detail_total: u64,
 }
 
-/// Reads the file back: every thread's records must appear once each, in
-/// order; with `dropped` records missing at most (exactly `dropped` fewer).
-fn verify(args: &Args, dropped: u64) -> Result<Verdict, Box<dyn std::error::Error>> {
+/// Reads the file back: every thread's INFO and DEBUG records must appear
+/// once each, in order; missing exactly the ones counted as dropped, per
+/// level.
+fn verify(
+    args: &Args,
+    metrics: &ringlog::log::MetricsSnapshot,
+) -> Result<Verdict, Box<dyn std::error::Error>> {
     let text = std::fs::read(&args.path)?;
-    let mut next = vec![0u64; args.threads];
-    let mut present = 0u64;
+    let mut info = Stream::new(args.threads, 1);
+    let mut detail = Stream::new(args.threads, DETAIL_EVERY);
     let mut drop_lines = 0u64;
     let mut problems = Vec::new();
     for (n, line) in text.split(|&b| b == b'\n').enumerate() {
@@ -264,10 +301,15 @@ fn verify(args: &Args, dropped: u64) -> Result<Verdict, Box<dyn std::error::Erro
             drop_lines += 1;
             continue;
         }
-        let Some(rest) = line.split_once(" workload: t=").map(|(_, rest)| rest) else {
-            problems.push(format!("line {}: unexpected: {line}", n + 1));
-            continue;
-        };
+        let (stream, rest, payload) =
+            if let Some((_, rest)) = line.split_once(" workload::detail: t=") {
+                (&mut detail, rest, "cart=[sku-1,sku-2,sku-3]")
+            } else if let Some((_, rest)) = line.split_once(" workload: t=") {
+                (&mut info, rest, PAYLOAD)
+            } else {
+                problems.push(format!("line {}: unexpected: {line}", n + 1));
+                continue;
+            };
         let mut fields = rest.splitn(3, ' ');
         let t: usize = fields.next().unwrap_or("").parse()?;
         let i: u64 = fields
@@ -275,41 +317,74 @@ fn verify(args: &Args, dropped: u64) -> Result<Verdict, Box<dyn std::error::Erro
             .and_then(|f| f.strip_prefix("i="))
             .ok_or("no i=")?
             .parse()?;
-        if fields.next() != Some(PAYLOAD) {
+        if fields.next() != Some(payload) {
             problems.push(format!("line {}: payload damaged", n + 1));
         }
-        let ok_order = if dropped == 0 {
-            i == next[t]
-        } else {
-            i >= next[t]
-        };
-        if t >= args.threads || !ok_order || i >= args.records {
-            problems.push(format!(
-                "line {}: t={t} i={i}, expected i={}",
-                n + 1,
-                next[t]
-            ));
+        if let Err(e) = stream.check(t, i, args.records) {
+            problems.push(format!("line {}: {e}", n + 1));
         }
-        next[t] = i + 1;
-        present += 1;
     }
-    let total = args.threads as u64 * args.records;
-    let ok = problems.is_empty() && present + dropped == total;
+    let dropped_info = metrics.dropped_at(Level::Info);
+    let dropped_detail = metrics.dropped_at(Level::Debug);
+    let info_total = args.threads as u64 * args.records;
+    let detail_total = args.threads as u64 * args.records.div_ceil(DETAIL_EVERY);
+    let ok = problems.is_empty()
+        && info.present + dropped_info == info_total
+        && detail.present + dropped_detail == detail_total
+        && metrics.dropped_total() == dropped_info + dropped_detail;
     let message = if ok {
         format!(
-            "verified: {present} of {total} records present exactly once, in order per thread; \
-             lost {} (all counted as dropped: {dropped}); drop-report lines {drop_lines}",
-            total - present
+            "verified: INFO {} of {info_total} present exactly once, in order per thread, \
+             {dropped_info} dropped; DEBUG {} of {detail_total} present, {dropped_detail} dropped \
+             (every missing record counted as dropped); drop-report lines {drop_lines}",
+            info.present, detail.present
         )
     } else {
         for p in problems.iter().take(10) {
             eprintln!("{p}");
         }
         format!(
-            "VERIFICATION FAILED: {present} records present + {dropped} dropped != {total} logged, \
-             {} problems",
+            "VERIFICATION FAILED: INFO {} present + {dropped_info} dropped of {info_total}, \
+             DEBUG {} present + {dropped_detail} dropped of {detail_total}, {} problems",
+            info.present,
+            detail.present,
             problems.len()
         )
     };
-    Ok(Verdict { ok, message })
+    Ok(Verdict {
+        ok,
+        message,
+        info_total,
+        detail_total,
+    })
+}
+
+/// One kind of record: per thread, the indices must rise (by `step`, when
+/// none was dropped).
+struct Stream {
+    next: Vec<u64>,
+    step: u64,
+    present: u64,
+}
+
+impl Stream {
+    fn new(threads: usize, step: u64) -> Self {
+        Self {
+            next: vec![0; threads],
+            step,
+            present: 0,
+        }
+    }
+
+    /// Checks record `i` of thread `t` (records may be missing, never
+    /// repeated or out of order; the counts tell whether any is missing).
+    fn check(&mut self, t: usize, i: u64, records: u64) -> Result<(), String> {
+        let expected = *self.next.get(t).ok_or(format!("thread {t} unknown"))?;
+        if i < expected || i >= records || i % self.step != 0 {
+            return Err(format!("t={t} i={i}, expected i>={expected}"));
+        }
+        self.next[t] = i + self.step;
+        self.present += 1;
+        Ok(())
+    }
 }

@@ -73,6 +73,7 @@
 //! [loom]: https://docs.rs/loom
 
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod auto_traits;
 mod error;

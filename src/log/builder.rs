@@ -408,6 +408,7 @@ impl LoggerBuilder {
     /// let builder = ringlog::log::LoggerBuilder::new("app.log").flush_on_signal(true);
     /// ```
     #[cfg(all(unix, feature = "signal"))]
+    #[cfg_attr(docsrs, doc(cfg(all(unix, feature = "signal"))))]
     pub fn flush_on_signal(mut self, enabled: bool) -> Self {
         self.flush_on_signal = enabled;
         self

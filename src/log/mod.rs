@@ -114,8 +114,10 @@ mod stderr_report;
 mod worker;
 
 #[cfg(feature = "log")]
+#[cfg_attr(docsrs, doc(cfg(feature = "log")))]
 pub use adapters::log_facade::install_log;
 #[cfg(feature = "tracing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tracing")))]
 pub use adapters::tracing_writer::LineWriter;
 pub use builder::{LoggerBuilder, MAX_RING_BYTES, MAX_SLOT_SIZE};
 pub use deferred::encode::Encode;

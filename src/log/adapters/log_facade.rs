@@ -17,6 +17,7 @@ fn filter_from(level: Option<Level>) -> ::log::LevelFilter {
 /// Each `log` record is formatted straight into a slot (no allocation); the
 /// outcome of the call (dropped, closed) is only counted, as `log::Log`
 /// cannot report it. `flush` waits as [`Logger::flush`] does.
+#[cfg_attr(docsrs, doc(cfg(feature = "log")))]
 impl ::log::Log for Logger {
     fn enabled(&self, metadata: &::log::Metadata<'_>) -> bool {
         Logger::enabled_for(self, level_from(metadata.level()), metadata.target())

@@ -63,6 +63,7 @@ impl io::Write for LineWriter<'_> {
     }
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "tracing")))]
 impl<'a> MakeWriter<'a> for Logger {
     type Writer = LineWriter<'a>;
 

@@ -43,6 +43,7 @@ pub enum Compression {
     Gzip,
     /// zstd (`.zst`, level 3; feature `zstd`).
     #[cfg(feature = "zstd")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "zstd")))]
     Zstd,
 }
 
