@@ -70,6 +70,10 @@ pub fn model<F: Fn() + Sync + Send + 'static>(f: F) {
 /// panics the models plant on purpose (payload starting with `"planted"`), so
 /// that thousands of explored executions do not flood the output; every other
 /// panic is reported by the default hook.
+///
+/// A deliberate copy of `quiet_panics_starting_with` in `tests/common`: this
+/// crate builds only under `--cfg loom` and cannot share the main crate's
+/// test helpers.
 pub fn quiet_planted_panics() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {

@@ -30,8 +30,8 @@ use std::io;
 ///         self.0.lock().unwrap().extend_from_slice(bytes);
 ///         Ok(())
 ///     }
-///     fn flush(&mut self) -> std::io::Result<()> { Ok(()) }
-///     fn sync(&mut self) -> std::io::Result<()> { Ok(()) }
+///     // `flush` and `sync`: nothing buffered, nothing to make durable (the
+///     // defaults).
 /// }
 ///
 /// let out = Arc::new(Mutex::new(Vec::new()));
@@ -50,19 +50,25 @@ pub trait Sink: Send + 'static {
     fn write_run(&mut self, bytes: &[u8]) -> io::Result<()>;
 
     /// Hands anything the sink buffers to the OS (end of batch, idle wake-up,
-    /// flush request, shutdown).
+    /// flush request, shutdown). The default does nothing: override it if
+    /// the sink buffers.
     ///
     /// # Errors
     ///
     /// Any I/O error; counted as for `write_run`.
-    fn flush(&mut self) -> io::Result<()>;
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 
-    /// Makes written data durable (fsync), as the fsync policy asks.
+    /// Makes written data durable (fsync), as the fsync policy asks. The
+    /// default does nothing: override it if the sink can (a file: `fsync`).
     ///
     /// # Errors
     ///
     /// Any I/O error; counted as for `write_run`.
-    fn sync(&mut self) -> io::Result<()>;
+    fn sync(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 
     /// The next thing the sink did besides writing (rotated, reopened, or
     /// failed to, without losing records), if any; the writer thread calls it

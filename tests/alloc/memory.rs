@@ -23,12 +23,6 @@ impl Sink for StallsOnce {
         }
         Ok(())
     }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-    fn sync(&mut self) -> io::Result<()> {
-        Ok(())
-    }
 }
 
 const MIB: usize = 1024 * 1024;

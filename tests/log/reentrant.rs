@@ -70,12 +70,6 @@ impl Sink for SlowSink {
         self.bytes.lock().unwrap().extend_from_slice(bytes);
         Ok(())
     }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-    fn sync(&mut self) -> io::Result<()> {
-        Ok(())
-    }
 }
 
 #[test]
@@ -246,12 +240,6 @@ impl Sink for CallsBack {
             let result = guard.shutdown();
             self.outcome(format!("shutdown: {result:?}"), started.elapsed());
         }
-        Ok(())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-    fn sync(&mut self) -> io::Result<()> {
         Ok(())
     }
 }

@@ -12,7 +12,8 @@ use std::fmt;
 pub type RenderFn = fn(&mut Reader<'_>, &mut Out<'_>) -> fmt::Result;
 
 /// One macro invocation: a `static` per call site, pointed to by every
-/// record it logs.
+/// record it logs. (`new` repeats the field list: a `const fn` the macros'
+/// expansion calls, so the fields stay private.)
 #[derive(Debug)]
 pub struct Callsite {
     level: Level,
