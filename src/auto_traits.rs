@@ -1,6 +1,6 @@
 //! Compile-time assertions of the auto traits (`Send`, `Sync`) of every public
 //! type. They are part of the API: a type that silently gained `Sync` once let
-//! two threads race on one slot (`ReadChunk`, issue 9), and a type that
+//! two threads race on one slot (`ReadChunk` before it was fixed), and a type that
 //! silently loses `Send` breaks users' code.
 //!
 //! - **What holds** is asserted below, in normal builds: a type that loses
@@ -135,7 +135,7 @@ not_auto! {
     PublishBatchErrorNotSendForRc: "send::<PublishBatchError<", "Rc<u64>", not "Cell<u64>", ">>();";
     PublishBatchErrorNotSyncForCell:
         "sync::<PublishBatchError<", "Cell<u64>", not "u64", ">>();";
-    // The race of issue 9: two scoped threads sharing one `&ReadChunk` and
+    // The race that was possible when `ReadChunk` was `Sync` for `T: Send`: two scoped threads sharing one `&ReadChunk` and
     // bumping the same event. With `Cell<u64>` it raced (Miri: data race; a
     // native run lost ~6% of the increments); now it does not compile. The
     // twin (`AtomicU64`, `Sync`) runs and counts every increment.

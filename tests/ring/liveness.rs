@@ -1,4 +1,4 @@
-//! Calls that wait return promptly (issue 9): a timed read ends near its
+//! Calls that wait return promptly: a timed read ends near its
 //! deadline whatever the wait strategy's step, and a call that would wait for
 //! room only its own thread can make fails or is documented to hang.
 

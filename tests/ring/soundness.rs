@@ -1,4 +1,4 @@
-//! Sharing handles by reference (issue 9): a `&ReadChunk` read by two threads
+//! Sharing handles by reference: a `&ReadChunk` read by two threads
 //! at once (allowed only for a `Sync` payload; the `Cell` version no longer
 //! compiles, see the `compile_fail` doctests in src/auto_traits.rs), and one
 //! `&Producer` used by several threads on a full ring, so that they pass
