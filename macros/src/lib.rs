@@ -300,6 +300,9 @@ impl Call {
             names = list(&|i| format!("K{i}")),
         ));
 
+        // The target's own filter directives, if the logger has any, before
+        // anything is formatted (the level was checked above).
+        out.push("if __ringlog_logger.enabled_for(__RINGLOG_LEVEL, __RINGLOG_CALLSITE.target()) {");
         // Before the claim: eager pieces formatted, lengths measured.
         out.push("let mut __ringlog_f = RINGLOG::__private::Frame::new();");
         for step in &plan.steps {
@@ -314,7 +317,7 @@ impl Call {
         for step in &plan.steps {
             put_step(step, out);
         }
-        out.push("});");
+        out.push("}); }");
     }
 }
 

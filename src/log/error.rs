@@ -111,6 +111,7 @@ impl std::error::Error for FlushError {}
 /// assert!(matches!(err, LogBuildError::ZeroSlotSize));
 /// ```
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum LogBuildError {
     /// The slot size was 0.
     ZeroSlotSize,
@@ -239,7 +240,8 @@ pub enum ShutdownError {
     /// on the writer thread itself (from a [`Sink`](crate::log::Sink)), or
     /// while this thread holds an unpublished record of the same logger.
     /// The ring is closed and the writer left to drain it on its own
-    /// (detached): nothing published is lost, but nothing was waited for.
+    /// (detached): every published record is written if the process lives
+    /// until the writer has drained the ring, but nothing was waited for.
     WouldDeadlock,
 }
 

@@ -45,14 +45,31 @@ impl Filter {
     /// `level`, `target`, or `target=level` entries (levels `off`, `error`,
     /// `warn`, `info`, `debug`, `trace`, any case). A bare target enables
     /// every level for it; with no bare level, targets no directive names
-    /// get nothing, as in `env_logger`. `env_logger`'s `/regex` message filter is refused
-    /// (it would format every message to test it).
+    /// get nothing, as in `env_logger`; a target matches as a string prefix
+    /// (`app` also matches `apple`), and a misspelt level (`inof`) is taken
+    /// for a target, as there. Spaces around entries and around `=` are
+    /// ignored. `env_logger`'s `/regex` message filter is refused (it would
+    /// format every message to test it), and so are directives with no
+    /// entry at all.
     pub(crate) fn parse(spec: &str) -> Result<Self, String> {
         if spec.contains('/') {
             return Err("message filters (`/pattern`) are not supported".into());
         }
+        // env_filter keeps spaces inside a target name: trim them here.
+        let spec = spec
+            .split(',')
+            .map(|entry| match entry.split_once('=') {
+                Some((target, level)) => format!("{}={}", target.trim(), level.trim()),
+                None => entry.trim().to_string(),
+            })
+            .filter(|entry| !entry.is_empty())
+            .collect::<Vec<_>>()
+            .join(",");
+        if spec.is_empty() {
+            return Err("no directives".into());
+        }
         let mut builder = env_filter::Builder::new();
-        builder.try_parse(spec).map_err(|e| e.to_string())?;
+        builder.try_parse(&spec).map_err(|e| e.to_string())?;
         let filter = builder.build();
         let limit = match filter.filter().to_level() {
             Some(level) => level_from(level).index() as u8 + 1,
@@ -159,5 +176,13 @@ mod tests {
         assert!(Filter::parse("info/foo")
             .unwrap_err()
             .contains("not supported"));
+        assert_eq!(Filter::parse(" , ").unwrap_err(), "no directives");
+        assert!(Filter::parse("").is_err());
+    }
+
+    #[test]
+    fn spaces_around_entries_and_equals_are_ignored() {
+        let f = Filter::parse(" info , app = debug ").unwrap();
+        assert!(f.enabled(Level::Debug, "app") && !f.enabled(Level::Debug, "other"));
     }
 }

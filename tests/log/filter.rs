@@ -128,3 +128,38 @@ fn directives_from_the_environment_override_when_set() {
     drop(guard);
     std::fs::remove_file(&path).unwrap();
 }
+
+/// Counts how often it is formatted.
+struct Counted(std::sync::Arc<std::sync::atomic::AtomicU64>);
+
+impl std::fmt::Display for Counted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        f.write_str("counted")
+    }
+}
+
+#[test]
+fn a_record_filtered_out_by_target_formats_nothing() {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::Arc;
+    let path = temp_path("filter-no-format");
+    let (logger, guard) = LoggerBuilder::new(&path)
+        .filter("error,app=debug")
+        .build()
+        .unwrap();
+    let calls = Arc::new(AtomicU64::new(0));
+    let _ = logger.debug("noisy", format_args!("{}", Counted(Arc::clone(&calls))));
+    // DEBUG passes the quick level check (app=debug); the target does not.
+    ringlog::debug!(logger: &logger, target: "noisy", "{}", Counted(Arc::clone(&calls)));
+    ringlog::debug!(logger: &logger, target: "app", "{}", Counted(Arc::clone(&calls)));
+    guard.shutdown().unwrap();
+    assert_eq!(
+        calls.load(Ordering::Relaxed),
+        1,
+        "only the kept record is formatted"
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(text.matches("counted").count(), 1, "{text}");
+    std::fs::remove_file(&path).unwrap();
+}
