@@ -76,8 +76,9 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-mod adapters;
+pub(crate) mod adapters;
 mod builder;
+mod custom;
 pub(crate) mod deferred;
 mod drops;
 mod error;

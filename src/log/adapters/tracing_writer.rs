@@ -6,7 +6,8 @@ use crate::log::{Level, Logger};
 use std::io;
 use tracing_subscriber::fmt::MakeWriter;
 
-fn level_from(level: &tracing_core::Level) -> Level {
+/// ringlog's level of a `tracing` level.
+pub(super) fn level_from(level: &tracing_core::Level) -> Level {
     match *level {
         tracing_core::Level::ERROR => Level::Error,
         tracing_core::Level::WARN => Level::Warn,

@@ -47,6 +47,14 @@ impl Frame {
         Self { scratch, bodies: 0 }
     }
 
+    /// The scratch buffer itself, for a caller that frames its payload in
+    /// its own way (the `tracing` layer); it goes back to the thread when
+    /// the frame is dropped.
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+    pub(crate) fn buffer(&mut self) -> &mut Vec<u8> {
+        &mut self.scratch
+    }
+
     /// The payload's length.
     pub(crate) fn payload_len(&self) -> usize {
         self.scratch.len() + self.bodies
@@ -95,7 +103,8 @@ impl Drop for Frame {
     }
 }
 
-struct VecWriter<'a>(&'a mut Vec<u8>);
+/// `fmt::Write` into a byte vector.
+pub(crate) struct VecWriter<'a>(pub(crate) &'a mut Vec<u8>);
 
 impl fmt::Write for VecWriter<'_> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
