@@ -4,7 +4,7 @@
 
 use crate::common::with_deadline;
 use crate::log_common::temp_path;
-use ringlog::log::{Format, Logger, LoggerBuilder};
+use ringlog::log::{Format, LoggerBuilder};
 use std::fmt;
 use std::io;
 use std::sync::{Arc, Mutex};
@@ -183,5 +183,132 @@ fn json_lines_match_fmt() {
         assert!(ours[1].ends_with(
             r#""span":{"a":1,"name":"n\"q","name":"outer"},"spans":[{"a":1,"name":"n\"q","name":"outer"}]}"#
         ));
+    });
+}
+
+/// The file's lines with the timestamps cut off.
+fn lines_of(path: &std::path::Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap();
+    text.lines()
+        .map(|l| l.split_once(' ').unwrap().1.to_string())
+        .collect()
+}
+
+#[test]
+fn env_filter_and_per_layer_filters_apply() {
+    with_deadline("tracing_layer_filters", 60, || {
+        // A global `EnvFilter`.
+        let path = temp_path("tracing-layer-envfilter");
+        let (layer, guard) = ringlog::tracing::Layer::new(LoggerBuilder::new(&path)).unwrap();
+        let subscriber = tracing_subscriber::registry()
+            .with(EnvFilter::new("warn,app::db=debug"))
+            .with(layer);
+        tracing::subscriber::with_default(subscriber, || {
+            tracing::info!(target: "app", "filtered: info below warn");
+            tracing::warn!(target: "app", "kept: warn");
+            tracing::debug!(target: "app::db", "kept: db debug");
+            tracing::trace!(target: "app::db", "filtered: db trace");
+        });
+        guard.shutdown().unwrap();
+        assert_eq!(
+            lines_of(&path),
+            [" WARN app: kept: warn", "DEBUG app::db: kept: db debug"]
+        );
+        std::fs::remove_file(&path).unwrap();
+
+        // A per-layer filter: fmt beside it sees everything; ringlog sees
+        // WARN and above, and not the INFO span (its scope is empty).
+        let path = temp_path("tracing-layer-perlayer");
+        let (layer, guard) = ringlog::tracing::Layer::new(LoggerBuilder::new(&path)).unwrap();
+        let capture = Capture::default();
+        let writer = capture.clone();
+        let subscriber = tracing_subscriber::registry()
+            .with(layer.with_filter(LevelFilter::WARN))
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .with_ansi(false)
+                    .with_writer(move || writer.clone()),
+            );
+        tracing::subscriber::with_default(subscriber, || {
+            let info_span = tracing::info_span!("quiet", q = 1);
+            let _q = info_span.enter();
+            tracing::info!(target: "app", "info");
+            let warn_span = tracing::warn_span!("loud", l = 2);
+            let _l = warn_span.enter();
+            tracing::warn!(target: "app", "warn");
+        });
+        guard.shutdown().unwrap();
+        assert_eq!(lines_of(&path), [" WARN loud{l=2}: app: warn"]);
+        let fmt: Vec<String> = capture
+            .text()
+            .lines()
+            .map(|l| l.split_once(' ').unwrap().1.to_string())
+            .collect();
+        assert_eq!(
+            fmt,
+            [
+                " INFO quiet{q=1}: app: info",
+                " WARN quiet{q=1}:loud{l=2}: app: warn"
+            ]
+        );
+        std::fs::remove_file(&path).unwrap();
+    });
+}
+
+/// Logs through the layer's logger itself while it is formatted, as a
+/// `Debug` field value. (Through `tracing` it would reach the layer only
+/// under the global dispatcher: see tests/process/tracing_global.rs.)
+struct Logs {
+    logger: ringlog::log::Logger,
+    i: u32,
+}
+
+impl fmt::Debug for Logs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        ringlog::info!(logger: &self.logger, target: "direct", "nested {}", self.i);
+        write!(f, "logs#{}", self.i)
+    }
+}
+
+#[test]
+fn a_debug_value_that_logs_does_not_wedge() {
+    with_deadline("tracing_layer_reentry", 60, || {
+        let path = temp_path("tracing-layer-reentry");
+        // Two slots: were an event's slot claimed while its fields are
+        // formatted, the nested call would wait for it forever.
+        let (layer, guard) =
+            ringlog::tracing::Layer::new(LoggerBuilder::new(&path).capacity(2)).unwrap();
+        let logger = layer.logger().clone();
+        tracing::subscriber::with_default(tracing_subscriber::registry().with(layer), || {
+            let span = tracing::info_span!("s", v = ?Logs { logger: logger.clone(), i: 0 });
+            let _s = span.enter();
+            for i in 1..=500 {
+                tracing::info!(target: "outer", v = ?Logs { logger: logger.clone(), i }, "outer");
+            }
+        });
+        guard.shutdown().unwrap();
+        let lines = lines_of(&path);
+        assert_eq!(
+            lines.len(),
+            1 + 2 * 500,
+            "{:?}",
+            &lines[..4.min(lines.len())]
+        );
+        // The nested record is logged while the outer one is encoded: first.
+        assert!(lines[0].ends_with("] direct: nested 0"), "{}", lines[0]);
+        for (i, pair) in lines[1..].chunks(2).enumerate() {
+            let i = i + 1;
+            assert!(
+                pair[0].ends_with(&format!("] direct: nested {i}")),
+                "{}",
+                pair[0]
+            );
+            assert_eq!(
+                pair[1],
+                format!(" INFO s{{v=logs#0}}: outer: outer v=logs#{i}")
+            );
+        }
+        assert_eq!(logger.metrics().dropped_total(), 0);
+        std::fs::remove_file(&path).unwrap();
     });
 }

@@ -13,3 +13,5 @@ mod facade;
 mod global_macros;
 mod panic;
 mod process_end;
+#[cfg(feature = "tracing")]
+mod tracing_global;
