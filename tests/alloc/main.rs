@@ -8,6 +8,8 @@ mod common;
 mod logger;
 mod macros;
 mod ring;
+#[cfg(feature = "tracing")]
+mod tracing_layer;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;

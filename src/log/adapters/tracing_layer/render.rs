@@ -8,6 +8,7 @@
 //! characters, as fmt does by default). JSON: `{"timestamp":…,"level":…,
 //! "fields":{"message":…,…},"target":…,"span":{…},"spans":[…]}`.
 
+use super::span::split_json_scope;
 use super::visit::{Payload, Value};
 use crate::log::custom::CustomLine;
 use crate::log::format::{json_escape, push_u64, Format, Renderer};
@@ -54,8 +55,14 @@ pub(super) fn render_line(renderer: &mut Renderer, line: &CustomLine<'_>, out: &
             out.extend_from_slice(b"},\"target\":\"");
             json_escape(meta.target().as_bytes(), out);
             out.push(b'"');
-            // `,"span":{…},"spans":[…]`, or nothing outside any span.
-            out.extend_from_slice(scope);
+            // Nothing outside any span.
+            if let Some((spans, leaf)) = split_json_scope(scope) {
+                out.extend_from_slice(b",\"span\":");
+                out.extend_from_slice(leaf);
+                out.extend_from_slice(b",\"spans\":[");
+                out.extend_from_slice(spans);
+                out.push(b']');
+            }
             out.extend_from_slice(b"}\n");
         }
     }

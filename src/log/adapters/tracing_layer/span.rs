@@ -5,9 +5,10 @@
 //!
 //! Text, as fmt: `outer{a=1}:inner{b=2}: ` (a span without fields is just
 //! `name:`; fields recorded later are appended, space-separated). JSON, as
-//! fmt's JSON format: `,"span":{…},"spans":[{…},…]`, each span an object of
-//! its fields sorted by name (fmt keeps them in a `BTreeMap`) and then
-//! `"name"`; `span` is the event's span, `spans` its scope from the root.
+//! fmt's JSON format, each span an object of its fields sorted by name (fmt
+//! keeps them in a `BTreeMap`) and then `"name"`; the payload holds the
+//! objects from the root once, and the writer shows them as
+//! `,"span":{leaf},"spans":[{root},…,{leaf}]` ([`split_json_scope`]).
 
 use super::render::{json_key, json_value, text_field};
 use super::visit::{Payload, Value};
@@ -161,13 +162,24 @@ where
             buf.push(b' ');
         }
         Format::Json => {
-            buf.extend_from_slice(b",\"span\":");
-            json_span(&leaf, buf);
-            buf.extend_from_slice(b",\"spans\":[");
-            json_scope(&leaf, buf);
-            buf.push(b']');
+            // The writer shows the leaf twice (`span`, and last in
+            // `spans`): its offset goes first, the objects once.
+            let at = buf.len();
+            buf.extend_from_slice(&[0; 4]);
+            let leaf = json_scope(&leaf, buf) - (at + 4);
+            let leaf = u32::try_from(leaf).unwrap_or(u32::MAX);
+            buf[at..at + 4].copy_from_slice(&leaf.to_le_bytes());
         }
     }
+}
+
+/// For JSON: the scope's span objects, root first, comma-separated, after
+/// the leaf's offset in them (`u32`, little-endian); `None` if malformed.
+pub(super) fn split_json_scope(scope: &[u8]) -> Option<(&[u8], &[u8])> {
+    let offset = u32::from_le_bytes(scope.get(..4)?.try_into().ok()?);
+    let objects = &scope[4..];
+    let leaf = objects.get(offset as usize..)?;
+    Some((objects, leaf))
 }
 
 /// `root{…}:…:span{…}:`, root first (by recursion: no allocation).
@@ -192,8 +204,9 @@ where
     buf.push(b':');
 }
 
-/// The spans' objects from the root, comma-separated.
-fn json_scope<S>(span: &SpanRef<'_, S>, buf: &mut Vec<u8>)
+/// The spans' objects from the root, comma-separated; returns where the
+/// last (`span`'s) starts.
+fn json_scope<S>(span: &SpanRef<'_, S>, buf: &mut Vec<u8>) -> usize
 where
     S: Subscriber + for<'a> LookupSpan<'a>,
 {
@@ -201,7 +214,9 @@ where
         json_scope(&parent, buf);
         buf.push(b',');
     }
+    let start = buf.len();
     json_span(span, buf);
+    start
 }
 
 fn json_span<S>(span: &SpanRef<'_, S>, buf: &mut Vec<u8>)
