@@ -498,12 +498,40 @@ fn ringlog_logger(plan: &Plan) -> Result<Logged, String> {
     })
 }
 
+/// tracing-appender's `non_blocking` writer, lossless, over a `BufWriter`
+/// of the plan's file; the guard is for [`appender_done`].
+fn lossless_appender(
+    plan: &Plan,
+) -> Result<
+    (
+        tracing_appender::non_blocking::NonBlocking,
+        tracing_appender::non_blocking::WorkerGuard,
+    ),
+    String,
+> {
+    let file = BufWriter::with_capacity(BUF_SIZE, open(&plan.path)?);
+    Ok(tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .finish(file))
+}
+
+/// Ends a tracing-appender run: dropping the guard sends the shutdown
+/// message and waits for the worker to drain the channel and flush the
+/// `BufWriter`. Returns the run's time.
+fn appender_done(
+    plan: &Plan,
+    worker_guard: tracing_appender::non_blocking::WorkerGuard,
+    start: Instant,
+) -> Duration {
+    drop(worker_guard);
+    let elapsed = start.elapsed();
+    (plan.hooks.stop)();
+    elapsed
+}
+
 /// tracing-appender's `non_blocking` writer, lossless, over a `BufWriter`.
 fn tracing_appender(plan: &Plan) -> Result<Logged, String> {
-    let file = BufWriter::with_capacity(BUF_SIZE, open(&plan.path)?);
-    let (writer, worker_guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
-        .lossy(false)
-        .finish(file);
+    let (writer, worker_guard) = lossless_appender(plan)?;
     let per_thread = plan.per_thread;
     let (counts, latency, start) = run_threads(plan, move |t, deadline, h| {
         let mut w = writer.clone();
@@ -515,11 +543,7 @@ fn tracing_appender(plan: &Plan) -> Result<Logged, String> {
             w.write_all(&buf).expect("non_blocking write failed");
         })
     })?;
-    // Dropping the guard sends the shutdown message, and waits for the
-    // worker to drain the channel and flush the BufWriter.
-    drop(worker_guard);
-    let elapsed = start.elapsed();
-    (plan.hooks.stop)();
+    let elapsed = appender_done(plan, worker_guard, start);
     Ok(Logged {
         counts,
         latency,
@@ -601,19 +625,13 @@ fn tracing_layer(plan: &Plan) -> Result<Logged, String> {
 /// `tracing_subscriber::fmt` (default format, no ANSI) over tracing-appender
 /// `non_blocking`, lossless, over a `BufWriter`.
 fn tracing_fmt_appender(plan: &Plan) -> Result<Logged, String> {
-    let file = BufWriter::with_capacity(BUF_SIZE, open(&plan.path)?);
-    let (writer, worker_guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
-        .lossy(false)
-        .finish(file);
+    let (writer, worker_guard) = lossless_appender(plan)?;
     let subscriber = tracing_subscriber::fmt()
         .with_ansi(false)
         .with_writer(writer)
         .finish();
     let (counts, latency, start) = tracing_threads(plan, tracing::Dispatch::new(subscriber))?;
-    // Dropping the guard waits for the worker to drain and flush.
-    drop(worker_guard);
-    let elapsed = start.elapsed();
-    (plan.hooks.stop)();
+    let elapsed = appender_done(plan, worker_guard, start);
     Ok(Logged {
         counts,
         latency,

@@ -23,6 +23,7 @@ use crate::log::{Format, LogBuildError, LogGuard, Logger, LoggerBuilder};
 use std::sync::atomic::{AtomicU64, Ordering};
 use tracing_core::span::{Attributes, Id, Record};
 use tracing_core::{Event, Subscriber};
+use tracing_subscriber::field::RecordFields;
 use tracing_subscriber::layer::Context;
 use tracing_subscriber::registry::LookupSpan;
 
@@ -148,38 +149,32 @@ impl Layer {
     }
 }
 
+impl Layer {
+    /// A span's fields, encoded before its extensions are locked: a `Debug`
+    /// value that logs reads the extensions of the spans in its scope.
+    fn encode(&self, fields: &impl RecordFields) -> Vec<u8> {
+        let mut encoded = Vec::new();
+        fields.record(&mut Encoder::new(&mut encoded, self.format));
+        encoded
+    }
+}
+
 impl<S> tracing_subscriber::Layer<S> for Layer
 where
     S: Subscriber + for<'a> LookupSpan<'a>,
 {
     fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
         let Some(span) = ctx.span(id) else { return };
-        // Encoded before the extensions are locked: a `Debug` value that
-        // logs reads the extensions of the spans in its scope.
-        let mut encoded = Vec::new();
-        attrs.record(&mut Encoder::new(&mut encoded, self.format));
+        let encoded = self.encode(attrs);
         let mut extensions = span.extensions_mut();
-        SpanFields::on_new_span(
-            &mut extensions,
-            self.id,
-            self.format,
-            attrs.metadata(),
-            &encoded,
-        );
+        SpanFields::on_new_span(&mut extensions, self.id, self.format, span.metadata(), &encoded);
     }
 
     fn on_record(&self, id: &Id, values: &Record<'_>, ctx: Context<'_, S>) {
         let Some(span) = ctx.span(id) else { return };
-        let mut encoded = Vec::new();
-        values.record(&mut Encoder::new(&mut encoded, self.format));
+        let encoded = self.encode(values);
         let mut extensions = span.extensions_mut();
-        SpanFields::on_record(
-            &mut extensions,
-            self.id,
-            self.format,
-            span.metadata(),
-            &encoded,
-        );
+        SpanFields::on_record(&mut extensions, self.id, self.format, span.metadata(), &encoded);
     }
 
     fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
