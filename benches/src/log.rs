@@ -510,9 +510,11 @@ fn lossless_appender(
     String,
 > {
     let file = BufWriter::with_capacity(BUF_SIZE, open(&plan.path)?);
-    Ok(tracing_appender::non_blocking::NonBlockingBuilder::default()
-        .lossy(false)
-        .finish(file))
+    Ok(
+        tracing_appender::non_blocking::NonBlockingBuilder::default()
+            .lossy(false)
+            .finish(file),
+    )
 }
 
 /// Ends a tracing-appender run: dropping the guard sends the shutdown

@@ -167,14 +167,26 @@ where
         let Some(span) = ctx.span(id) else { return };
         let encoded = self.encode(attrs);
         let mut extensions = span.extensions_mut();
-        SpanFields::on_new_span(&mut extensions, self.id, self.format, span.metadata(), &encoded);
+        SpanFields::on_new_span(
+            &mut extensions,
+            self.id,
+            self.format,
+            span.metadata(),
+            &encoded,
+        );
     }
 
     fn on_record(&self, id: &Id, values: &Record<'_>, ctx: Context<'_, S>) {
         let Some(span) = ctx.span(id) else { return };
         let encoded = self.encode(values);
         let mut extensions = span.extensions_mut();
-        SpanFields::on_record(&mut extensions, self.id, self.format, span.metadata(), &encoded);
+        SpanFields::on_record(
+            &mut extensions,
+            self.id,
+            self.format,
+            span.metadata(),
+            &encoded,
+        );
     }
 
     fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {

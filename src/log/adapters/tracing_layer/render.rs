@@ -113,29 +113,29 @@ fn debug_value(value: Value<'_>, out: &mut Vec<u8>) {
         Value::Bool(b) => out.extend_from_slice(if b { b"true" } else { b"false" }),
         Value::Str(s) => {
             let plain = s
-                .bytes()
-                .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\');
+                .iter()
+                .all(|&b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\');
             if plain {
                 out.push(b'"');
-                out.extend_from_slice(s.as_bytes());
+                out.extend_from_slice(s);
                 out.push(b'"');
             } else {
-                drop(write!(out, "{s:?}"));
+                drop(write!(out, "{:?}", String::from_utf8_lossy(s)));
             }
         }
-        Value::Text(s) => out.extend_from_slice(s.as_bytes()),
+        Value::Text(s) => out.extend_from_slice(s),
     }
 }
 
 /// Appends `s` with the terminal control characters fmt escapes in messages
 /// (ESC, BEL, BS, FF, DEL as `\x1b`…, C1 controls as `\u{9b}`…).
-fn sanitized(s: &str, out: &mut Vec<u8>) {
+fn sanitized(s: &[u8], out: &mut Vec<u8>) {
     let suspect = |b: &u8| matches!(b, 0x07 | 0x08 | 0x0c | 0x1b | 0x7f | 0xc2);
-    if !s.as_bytes().iter().any(suspect) {
-        out.extend_from_slice(s.as_bytes());
+    if !s.iter().any(suspect) {
+        out.extend_from_slice(s);
         return;
     }
-    for c in s.chars() {
+    for c in String::from_utf8_lossy(s).chars() {
         match c {
             '\x07' | '\x08' | '\x0c' | '\x1b' | '\x7f' => {
                 drop(write!(out, "\\x{:02x}", u32::from(c)));
@@ -160,7 +160,7 @@ pub(super) fn json_value(out: &mut Vec<u8>, value: Value<'_>) {
         Value::F64(x) if !x.is_finite() => out.extend_from_slice(b"null"),
         Value::Str(s) | Value::Text(s) => {
             out.push(b'"');
-            json_escape(s.as_bytes(), out);
+            json_escape(s, out);
             out.push(b'"');
         }
         other => debug_value(other, out),
@@ -182,16 +182,16 @@ mod tests {
         assert_eq!(text("n", Value::I64(-42)), "n=-42");
         assert_eq!(text("n", Value::I64(i64::MIN)), format!("n={}", i64::MIN));
         assert_eq!(text("x", Value::F64(1.0)), "x=1.0");
-        assert_eq!(text("r#type", Value::Str("a")), "type=\"a\"");
-        assert_eq!(text("s", Value::Str("q\"\n")), "s=\"q\\\"\\n\"");
+        assert_eq!(text("r#type", Value::Str(b"a")), "type=\"a\"");
+        assert_eq!(text("s", Value::Str(b"q\"\n")), "s=\"q\\\"\\n\"");
         assert_eq!(
-            text("message", Value::Str("a\x1bb\u{9b}")),
+            text("message", Value::Str("a\x1bb\u{9b}".as_bytes())),
             "a\\x1bb\\u{9b}"
         );
-        assert_eq!(text("message", Value::Text("é ok")), "é ok");
+        assert_eq!(text("message", Value::Text("é ok".as_bytes())), "é ok");
         let mut out = Vec::new();
         let mut first = true;
-        text_field(&mut out, &mut first, "message", Value::Text("m"));
+        text_field(&mut out, &mut first, "message", Value::Text(b"m"));
         text_field(&mut out, &mut first, "b", Value::Bool(false));
         assert_eq!(out, b"m b=false");
     }
@@ -205,7 +205,7 @@ mod tests {
         };
         assert_eq!(json(Value::F64(f64::NAN)), "null");
         assert_eq!(json(Value::F64(0.5)), "0.5");
-        assert_eq!(json(Value::Text("a\"b")), "\"a\\\"b\"");
+        assert_eq!(json(Value::Text(b"a\"b")), "\"a\\\"b\"");
         assert_eq!(json(Value::U64(u64::MAX)), u64::MAX.to_string());
     }
 }

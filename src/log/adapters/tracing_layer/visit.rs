@@ -38,11 +38,12 @@ pub(super) enum Value<'a> {
     F64(f64),
     Bool(bool),
     /// A string recorded with `record_str` (shown quoted in text, except the
-    /// message).
-    Str(&'a str),
+    /// message). UTF-8, as written by the caller; not re-validated on the
+    /// writer's fast paths.
+    Str(&'a [u8]),
     /// Text formatted in the caller (`Debug` output, or an error's
-    /// `Display`), shown as it is.
-    Text(&'a str),
+    /// `Display`), shown as it is. UTF-8, as `Str`.
+    Text(&'a [u8]),
 }
 
 /// A `Visit` that appends the fields it is shown to a buffer, in the layout
@@ -216,8 +217,8 @@ impl<'a> Iterator for Payload<'a> {
             I64 => Value::I64(i64::from_le_bytes(self.word()?)),
             F64 => Value::F64(f64::from_bits(u64::from_le_bytes(self.word()?))),
             BOOL => Value::Bool(self.take(1)? != [0]),
-            STR => Value::Str(self.string()?),
-            TEXT => Value::Text(self.string()?),
+            STR => Value::Str(self.block()?),
+            TEXT => Value::Text(self.block()?),
             _ => return None,
         };
         Some((usize::from(index), value))
@@ -258,8 +259,8 @@ mod tests {
                 (3, Value::I64(-7)),
                 (3, Value::F64(1.5)),
                 (3, Value::Bool(true)),
-                (4, Value::Str("héllo")),
-                (4, Value::Text("Some(1)")),
+                (4, Value::Str("héllo".as_bytes())),
+                (4, Value::Text(b"Some(1)")),
             ]
         );
         // Truncated: ends early, no panic.
