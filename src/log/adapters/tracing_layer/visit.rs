@@ -197,11 +197,6 @@ impl<'a> Payload<'a> {
         let len = u32::from_le_bytes(self.take(4)?.try_into().ok()?);
         self.take(len as usize)
     }
-
-    fn string(&mut self) -> Option<&'a str> {
-        // Written from `&str` and `fmt::Write`: valid UTF-8.
-        std::str::from_utf8(self.block()?).ok()
-    }
 }
 
 impl<'a> Iterator for Payload<'a> {
