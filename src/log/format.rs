@@ -21,8 +21,10 @@ use super::level::Level;
 ///   invalid UTF-8 becomes U+FFFD).
 ///
 /// Records logged through [`Logger::log_raw`](crate::log::Logger::log_raw)
-/// (the `tracing` integration) are already formatted and are written as they
-/// are in both formats.
+/// (the `tracing` `MakeWriter`) are already formatted and are written as they
+/// are in both formats. The `tracing` layer's events are rendered in
+/// `tracing_subscriber::fmt`'s text or JSON layout instead (see
+/// `ringlog::tracing::Layer`, feature `tracing`).
 ///
 /// # Examples
 ///

@@ -40,8 +40,11 @@
 //!   line is the same either way. Against the logger set by [`install`], or
 //!   an explicit one (`info!(logger: &logger, ...)`).
 //! - **Integrations** behind Cargo features: `log` (`Logger` implements
-//!   `log::Log`; `install_log` sets it up in one call) and `tracing` (`Logger`
-//!   implements `tracing_subscriber::fmt::MakeWriter`).
+//!   `log::Log`; `install_log` sets it up in one call) and `tracing`
+//!   (`ringlog::tracing::Layer`, whose events are
+//!   encoded into slots and rendered by the writer in
+//!   `tracing_subscriber::fmt`'s layout; and `Logger` implements
+//!   `tracing_subscriber::fmt::MakeWriter`).
 //!
 //! The module does not exist under `--cfg loom` (it needs the timed consumer
 //! API, which loom cannot model).
