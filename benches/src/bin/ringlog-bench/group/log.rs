@@ -232,7 +232,9 @@ fn setup(results: &Results) -> String {
          `Logger::log` directly (not the `log` adapter), default settings (8192 slots of \
          256 B, wait strategy `Sleep::default()`), Block policy; tracing-appender 0.2: \
          `NonBlockingBuilder::default().lossy(false)` over a `BufWriter` of {} KiB; the Mutex \
-         peer and the limit: `BufWriter` of {} KiB.\n\n",
+         peer and the limit: `BufWriter` of {} KiB. The `tracing:` contenders log another \
+         event, `info!(id, bytes, route, \"request done\")` inside one span, in fmt's default \
+         format: compare them with each other (their targets are in their own table).\n\n",
         bytes.map_or("?".into(), |b| format!("{:.0}", b.median)),
         std::env::temp_dir().display(),
         log::BUF_SIZE / 1024,
