@@ -93,6 +93,9 @@ const _: () = {
     send_sync::<crate::log::Naming>();
     #[cfg(feature = "tracing")]
     send_sync::<crate::log::LineWriter<'static>>();
+    // A subscriber must be `Send + Sync`, and so its layers.
+    #[cfg(feature = "tracing")]
+    send_sync::<crate::tracing::Layer>();
 };
 
 /// Generates, for one negative case, a `compile_fail` doctest that asserts

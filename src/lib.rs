@@ -83,6 +83,39 @@ mod ring;
 mod sync;
 pub mod wait;
 
+/// The `tracing` integration (feature `tracing`).
+///
+/// - [`Layer`](crate::tracing::Layer): a `tracing_subscriber` layer whose
+///   events are encoded as binary into the ring's slots and rendered by the
+///   writer thread in `tracing_subscriber::fmt`'s text or JSON layout. The
+///   fast path: nothing is formatted or allocated per event on the calling
+///   thread, except values `tracing` only offers as `Debug`.
+/// - [`LineWriter`](crate::tracing::LineWriter): [`Logger`](crate::log::Logger)
+///   as fmt's `MakeWriter`, for fmt's exact formatting (custom `FormatEvent`,
+///   ANSI colours): fmt formats on the caller, the line is copied to a slot.
+///
+/// # Examples
+///
+/// ```
+/// use ringlog::log::LoggerBuilder;
+/// use tracing_subscriber::prelude::*;
+///
+/// let path = std::env::temp_dir().join(format!("ringlog-doc-tracing-mod-{}.log", std::process::id()));
+/// let (layer, guard) = ringlog::tracing::Layer::new(LoggerBuilder::new(&path))?;
+/// tracing::subscriber::with_default(tracing_subscriber::registry().with(layer), || {
+///     tracing::info!(target: "app", user = "ada", "signed in");
+/// });
+/// drop(guard);
+/// assert!(std::fs::read_to_string(&path)?.ends_with(" INFO app: signed in user=\"ada\"\n"));
+/// # std::fs::remove_file(&path)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[cfg(all(feature = "tracing", not(loom)))]
+pub mod tracing {
+    pub use crate::log::adapters::tracing_layer::Layer;
+    pub use crate::log::LineWriter;
+}
+
 pub use error::{
     BuildError, ClosedError, ConsumeTimeoutError, PublishBatchError, PublishError, TryConsumeError,
     TryPublishBatchError, TryPublishError,

@@ -4,7 +4,10 @@
 //! `Mutex<BufWriter<File>>`, and the limit (one thread formatting and writing
 //! the same lines through one `BufWriter`). Then the latency of one log call
 //! (ringlog vs tracing-appender, paced bursts), printed as hdrhistogram
-//! percentiles.
+//! percentiles. The same for the `tracing` contenders (the event
+//! `info!(id, bytes, route, "request done")` inside one span): ringlog's
+//! `Layer` against fmt over tracing-appender `non_blocking` (lossless) and
+//! fmt over ringlog's `MakeWriter`.
 //!
 //! Every iteration reads its file back and checks it (every thread's lines
 //! present once, in order, counts exact) and panics if the check fails. Every

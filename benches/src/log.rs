@@ -78,6 +78,12 @@ pub struct Contender {
 /// `Mutex<BufWriter<File>>` shared by the threads; and the limit, one thread
 /// formatting and writing every line through one `BufWriter`.
 ///
+/// The `tracing` contenders log a different event, the issue-12 workload:
+/// `info!(id, bytes, route, "request done")` inside one span with one field
+/// (see [`tracing_event`]): ringlog's `Layer` (Block policy), fmt over
+/// tracing-appender `non_blocking` (lossless), and fmt over ringlog's
+/// `MakeWriter`; compare them with each other.
+///
 /// A new contender is one more row and its run function; the tool's tables,
 /// ratios, latency rows and plots and the criterion bench pick it up.
 pub const CONTENDERS: &[Contender] = &[
@@ -94,6 +100,27 @@ pub const CONTENDERS: &[Contender] = &[
         ours: false,
         latency: true,
         run: tracing_appender,
+    },
+    Contender {
+        key: "tracing-layer",
+        label: "tracing: ringlog Layer",
+        ours: true,
+        latency: true,
+        run: tracing_layer,
+    },
+    Contender {
+        key: "tracing-fmt-appender",
+        label: "tracing: fmt + tracing-appender non_blocking lossless",
+        ours: false,
+        latency: true,
+        run: tracing_fmt_appender,
+    },
+    Contender {
+        key: "tracing-fmt-makewriter",
+        label: "tracing: fmt + ringlog MakeWriter",
+        ours: false,
+        latency: true,
+        run: tracing_fmt_makewriter,
     },
     Contender {
         key: "mutex-bufwriter",
@@ -463,6 +490,104 @@ fn ringlog_logger(plan: &Plan) -> Result<Logged, String> {
                 .expect("lossless log call failed");
         })
     })?;
+    let elapsed = finish_ringlog(plan, &logger, guard, start)?;
+    Ok(Logged {
+        counts,
+        latency,
+        elapsed,
+    })
+}
+
+/// tracing-appender's `non_blocking` writer, lossless, over a `BufWriter`
+/// of the plan's file; the guard is for [`appender_done`].
+fn lossless_appender(
+    plan: &Plan,
+) -> Result<
+    (
+        tracing_appender::non_blocking::NonBlocking,
+        tracing_appender::non_blocking::WorkerGuard,
+    ),
+    String,
+> {
+    let file = BufWriter::with_capacity(BUF_SIZE, open(&plan.path)?);
+    Ok(
+        tracing_appender::non_blocking::NonBlockingBuilder::default()
+            .lossy(false)
+            .finish(file),
+    )
+}
+
+/// Ends a tracing-appender run: dropping the guard sends the shutdown
+/// message and waits for the worker to drain the channel and flush the
+/// `BufWriter`. Returns the run's time.
+fn appender_done(
+    plan: &Plan,
+    worker_guard: tracing_appender::non_blocking::WorkerGuard,
+    start: Instant,
+) -> Duration {
+    drop(worker_guard);
+    let elapsed = start.elapsed();
+    (plan.hooks.stop)();
+    elapsed
+}
+
+/// tracing-appender's `non_blocking` writer, lossless, over a `BufWriter`.
+fn tracing_appender(plan: &Plan) -> Result<Logged, String> {
+    let (writer, worker_guard) = lossless_appender(plan)?;
+    let per_thread = plan.per_thread;
+    let (counts, latency, start) = run_threads(plan, move |t, deadline, h| {
+        let mut w = writer.clone();
+        let mut fmt = LineFormatter::new(t);
+        let mut buf = Vec::with_capacity(256);
+        thread_loop(per_thread, deadline, h, |i| {
+            buf.clear();
+            fmt.line(t, i, &mut buf);
+            w.write_all(&buf).expect("non_blocking write failed");
+        })
+    })?;
+    let elapsed = appender_done(plan, worker_guard, start);
+    Ok(Logged {
+        counts,
+        latency,
+        elapsed,
+    })
+}
+
+/// The `bytes` field of the tracing event.
+pub const BYTES: u64 = 512;
+/// The `route` field of the tracing event.
+pub const ROUTE: &str = "/api/v1/orders";
+
+/// The tracing contenders' event, logged inside the span `request{t=..}`
+/// ([`tracing_threads`]): in fmt's format,
+/// `2026-11-23T16:20:00.123456Z  INFO request{t=0}: bench: request done id=12345 bytes=512 route="/api/v1/orders"`.
+#[inline]
+pub fn tracing_event(id: u64) {
+    let (bytes, route) = (BYTES, ROUTE);
+    tracing::info!(target: TARGET, id, bytes, route, "request done");
+}
+
+/// Runs the threads of a tracing contender: each enters the span
+/// `request{t}` under `dispatch` and logs [`tracing_event`]s.
+fn tracing_threads(plan: &Plan, dispatch: tracing::Dispatch) -> Result<Threads, String> {
+    let per_thread = plan.per_thread;
+    run_threads(plan, move |t, deadline, h| {
+        tracing::dispatcher::with_default(&dispatch, || {
+            let span = tracing::info_span!("request", t);
+            let _entered = span.enter();
+            thread_loop(per_thread, deadline, h, tracing_event)
+        })
+    })
+}
+
+/// Flushes and shuts down a ringlog logger after a lossless run; fails if a
+/// record was dropped or lost.
+fn finish_ringlog(
+    plan: &Plan,
+    logger: &ringlog::log::Logger,
+    guard: ringlog::log::LogGuard,
+    start: Instant,
+) -> Result<Duration, String> {
     logger
         .flush_timeout(plan.limit + Duration::from_secs(10))
         .map_err(|e| format!("ringlog flush: {e}"))?;
@@ -479,6 +604,19 @@ fn ringlog_logger(plan: &Plan) -> Result<Logged, String> {
             m.lost
         ));
     }
+    Ok(elapsed)
+}
+
+/// ringlog's tracing `Layer`, Block policy.
+fn tracing_layer(plan: &Plan) -> Result<Logged, String> {
+    use tracing_subscriber::layer::SubscriberExt as _;
+    let builder = LoggerBuilder::new(&plan.path).full_policy(FullPolicy::Block);
+    let (layer, guard) = ringlog::tracing::Layer::new(diagnosis_settings(builder))
+        .map_err(|e| format!("ringlog build: {e}"))?;
+    let logger = layer.logger().clone();
+    let dispatch = tracing::Dispatch::new(tracing_subscriber::registry().with(layer));
+    let (counts, latency, start) = tracing_threads(plan, dispatch)?;
+    let elapsed = finish_ringlog(plan, &logger, guard, start)?;
     Ok(Logged {
         counts,
         latency,
@@ -486,28 +624,36 @@ fn ringlog_logger(plan: &Plan) -> Result<Logged, String> {
     })
 }
 
-/// tracing-appender's `non_blocking` writer, lossless, over a `BufWriter`.
-fn tracing_appender(plan: &Plan) -> Result<Logged, String> {
-    let file = BufWriter::with_capacity(BUF_SIZE, open(&plan.path)?);
-    let (writer, worker_guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
-        .lossy(false)
-        .finish(file);
-    let per_thread = plan.per_thread;
-    let (counts, latency, start) = run_threads(plan, move |t, deadline, h| {
-        let mut w = writer.clone();
-        let mut fmt = LineFormatter::new(t);
-        let mut buf = Vec::with_capacity(256);
-        thread_loop(per_thread, deadline, h, |i| {
-            buf.clear();
-            fmt.line(t, i, &mut buf);
-            w.write_all(&buf).expect("non_blocking write failed");
-        })
-    })?;
-    // Dropping the guard sends the shutdown message, and waits for the
-    // worker to drain the channel and flush the BufWriter.
-    drop(worker_guard);
-    let elapsed = start.elapsed();
-    (plan.hooks.stop)();
+/// `tracing_subscriber::fmt` (default format, no ANSI) over tracing-appender
+/// `non_blocking`, lossless, over a `BufWriter`.
+fn tracing_fmt_appender(plan: &Plan) -> Result<Logged, String> {
+    let (writer, worker_guard) = lossless_appender(plan)?;
+    let subscriber = tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_writer(writer)
+        .finish();
+    let (counts, latency, start) = tracing_threads(plan, tracing::Dispatch::new(subscriber))?;
+    let elapsed = appender_done(plan, worker_guard, start);
+    Ok(Logged {
+        counts,
+        latency,
+        elapsed,
+    })
+}
+
+/// `tracing_subscriber::fmt` (default format, no ANSI) writing through
+/// ringlog's `MakeWriter` (each line copied into a slot), Block policy.
+fn tracing_fmt_makewriter(plan: &Plan) -> Result<Logged, String> {
+    let builder = LoggerBuilder::new(&plan.path).full_policy(FullPolicy::Block);
+    let (logger, guard) = diagnosis_settings(builder)
+        .build()
+        .map_err(|e| format!("ringlog build: {e}"))?;
+    let subscriber = tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_writer(logger.clone())
+        .finish();
+    let (counts, latency, start) = tracing_threads(plan, tracing::Dispatch::new(subscriber))?;
+    let elapsed = finish_ringlog(plan, &logger, guard, start)?;
     Ok(Logged {
         counts,
         latency,
@@ -596,17 +742,22 @@ pub fn verify(path: &Path, counts: &[u64]) -> Result<u64, String> {
             )
         };
         let line = std::str::from_utf8(line).map_err(|_| bad())?;
-        let rest = line.split_once(&marker).ok_or_else(bad)?.1;
-        let mut fields = rest.splitn(3, ' ');
-        let t: usize = fields.next().and_then(|f| f.parse().ok()).ok_or_else(bad)?;
-        let i: u64 = fields
-            .next()
-            .and_then(|f| f.strip_prefix("i="))
-            .and_then(|f| f.parse().ok())
-            .ok_or_else(bad)?;
-        if fields.next() != Some(PAYLOAD) || !line.contains(" INFO  [bench-") {
-            return Err(format!("{} (damaged)", bad()));
-        }
+        let (t, i) = match line.split_once(&marker) {
+            Some((_, rest)) => {
+                let mut fields = rest.splitn(3, ' ');
+                let t: usize = fields.next().and_then(|f| f.parse().ok()).ok_or_else(bad)?;
+                let i: u64 = fields
+                    .next()
+                    .and_then(|f| f.strip_prefix("i="))
+                    .and_then(|f| f.parse().ok())
+                    .ok_or_else(bad)?;
+                if fields.next() != Some(PAYLOAD) || !line.contains(" INFO  [bench-") {
+                    return Err(format!("{} (damaged)", bad()));
+                }
+                (t, i)
+            }
+            None => parse_tracing_line(line).ok_or_else(|| format!("{} (damaged)", bad()))?,
+        };
         if t >= counts.len() || i != next[t] {
             return Err(format!(
                 "line {}: thread {t} record {i}, expected record {} (lost, duplicated or \
@@ -624,6 +775,29 @@ pub fn verify(path: &Path, counts: &[u64]) -> Result<u64, String> {
         ));
     }
     Ok(lines)
+}
+
+/// `(t, id)` of a tracing contender's line (fmt's default format):
+/// `<timestamp>  INFO request{t=<t>}: bench: request done id=<id> bytes=512
+/// route="/api/v1/orders"`.
+fn parse_tracing_line(line: &str) -> Option<(usize, u64)> {
+    let (ts, rest) = line.split_once("  INFO request{t=")?;
+    let (t, rest) = rest.split_once("}: ")?;
+    let rest = rest
+        .strip_prefix(TARGET)?
+        .strip_prefix(": request done id=")?;
+    let (id, rest) = rest.split_once(' ')?;
+    let fields_ok = rest == format!("bytes={BYTES} route=\"{ROUTE}\"");
+    (ts.len() == 27 && ts.ends_with('Z') && fields_ok).then_some(())?;
+    Some((t.parse().ok()?, id.parse().ok()?))
+}
+
+/// A tracing contender's line, as fmt writes it (the checker's self-test).
+fn tracing_line(t: usize, i: u64, route: &str) -> String {
+    format!(
+        "2026-11-23T16:20:00.123456Z  INFO request{{t={t}}}: {TARGET}: request done \
+         id={i} bytes={BYTES} route=\"{route}\"\n"
+    )
 }
 
 /// Checks that [`verify`] catches a lost, a duplicated and a reordered line
@@ -651,7 +825,28 @@ pub fn checker_self_test() {
             ok,
             "checker self-test: {order:?} gave {result:?}"
         );
+        // The same in the tracing contenders' shape.
+        let lines: String = order
+            .iter()
+            .map(|&(t, i)| tracing_line(t, i, ROUTE))
+            .collect();
+        std::fs::write(&path, lines).expect("write self-test file");
+        let result = verify(&path, &[2, 2]);
+        assert_eq!(
+            result.is_ok(),
+            ok,
+            "checker self-test (tracing): {order:?} gave {result:?}"
+        );
     }
+    let damaged: String = good
+        .iter()
+        .map(|&(t, i)| tracing_line(t, i, if i == 1 { "/x" } else { ROUTE }))
+        .collect();
+    std::fs::write(&path, damaged).expect("write self-test file");
+    assert!(
+        verify(&path, &[2, 2]).is_err(),
+        "checker self-test: damaged tracing line"
+    );
 }
 
 #[cfg(test)]

@@ -571,6 +571,12 @@ impl LoggerBuilder {
         Ok((logger, guard))
     }
 
+    /// The format the writer thread will render in.
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+    pub(crate) fn output_format(&self) -> Format {
+        self.format
+    }
+
     /// Refuses settings that cannot work, before anything is allocated or
     /// opened. (The ring checks its capacity itself, in [`ring`](Self::ring).)
     fn check(&self) -> Result<(), LogBuildError> {

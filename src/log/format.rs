@@ -21,8 +21,10 @@ use super::level::Level;
 ///   invalid UTF-8 becomes U+FFFD).
 ///
 /// Records logged through [`Logger::log_raw`](crate::log::Logger::log_raw)
-/// (the `tracing` integration) are already formatted and are written as they
-/// are in both formats.
+/// (the `tracing` `MakeWriter`) are already formatted and are written as they
+/// are in both formats. The `tracing` layer's events are rendered in
+/// `tracing_subscriber::fmt`'s text or JSON layout instead (see
+/// `ringlog::tracing::Layer`, feature `tracing`).
 ///
 /// # Examples
 ///
@@ -158,16 +160,36 @@ impl Renderer {
         }
     }
 
+    /// The format lines are rendered in.
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+    pub(crate) fn format(&self) -> Format {
+        self.format
+    }
+
     /// Appends `ns` (since the Unix epoch) as RFC 3339 UTC with nanoseconds.
     pub(crate) fn timestamp(&mut self, ns: u64, out: &mut Vec<u8>) {
+        out.extend_from_slice(self.second_prefix(ns));
+        push_padded(ns % 1_000_000_000, 9, out);
+        out.push(b'Z');
+    }
+
+    /// Appends `ns` (since the Unix epoch) as RFC 3339 UTC with microseconds,
+    /// as `tracing_subscriber::fmt`'s default timer writes it.
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+    pub(crate) fn timestamp_micros(&mut self, ns: u64, out: &mut Vec<u8>) {
+        out.extend_from_slice(self.second_prefix(ns));
+        push_padded(ns % 1_000_000_000 / 1_000, 6, out);
+        out.push(b'Z');
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS.` of the second `ns` falls in (cached).
+    fn second_prefix(&mut self, ns: u64) -> &[u8; 20] {
         let second = ns / 1_000_000_000;
         if second != self.cached_second {
             self.cached_second = second;
             self.prefix = date_time_prefix(second);
         }
-        out.extend_from_slice(&self.prefix);
-        push_padded(ns % 1_000_000_000, 9, out);
-        out.push(b'Z');
+        &self.prefix
     }
 }
 
@@ -316,6 +338,13 @@ fn escape_str(s: &str, out: &mut Vec<u8>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn microsecond_timestamps_truncate() {
+        let mut out = Vec::new();
+        Renderer::new(Format::Text).timestamp_micros(1_795_287_191_000_123_999, &mut out);
+        assert_eq!(out, b"2026-11-21T18:53:11.000123Z");
+    }
 
     fn ts(ns: u64) -> String {
         let mut out = Vec::new();

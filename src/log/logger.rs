@@ -1,5 +1,6 @@
 //! The logging handle: the producer side.
 
+use super::custom::CustomRecord;
 use super::deferred::callsite::{Callsite, DeferredRecord, RenderFn};
 use super::error::{FlushError, LogError};
 use super::level::Level;
@@ -192,6 +193,35 @@ impl Logger {
         self.publish(level, |record: &mut Record| {
             record.start(kind, level);
             record.fill(payload_len, encode);
+            spilled = record.is_spilled();
+        })?;
+        if spilled {
+            Metrics::add(&self.shared.metrics.spilled, 1);
+        }
+        Ok(())
+    }
+
+    /// Logs a custom record (an integration's own encoding, see
+    /// `custom.rs`): claims a slot by the full policy, stamps it, and copies
+    /// `payload` (encoded before the claim: no user code runs inside it)
+    /// into it, spilling as [`log`](Logger::log) does. The writer renders
+    /// the line with `custom.render`.
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+    pub(crate) fn log_custom(
+        &self,
+        level: Level,
+        custom: CustomRecord,
+        payload: &[u8],
+    ) -> Result<(), LogError> {
+        // The caller checked the level and target (`enabled_for`) before
+        // encoding; this is the level's quick check again, for direct use.
+        if !self.shared.filter.level_enabled(level) {
+            return Err(LogError::Filtered);
+        }
+        let mut spilled = false;
+        self.publish(level, |record: &mut Record| {
+            record.start(Kind::Custom(custom), level);
+            record.fill(payload.len(), |slot| slot.copy_from_slice(payload));
             spilled = record.is_spilled();
         })?;
         if spilled {

@@ -52,8 +52,11 @@
 //!   [`LogGuard::shutdown`] there return `WouldDeadlock` at once (a
 //!   shutdown still closes the ring, and the writer drains it on its own).
 //! - **Integrations** behind Cargo features: `log` (`Logger` implements
-//!   `log::Log`; `install_log` sets it up in one call) and `tracing` (`Logger`
-//!   implements `tracing_subscriber::fmt::MakeWriter`).
+//!   `log::Log`; `install_log` sets it up in one call) and `tracing`
+//!   (`ringlog::tracing::Layer`, whose events are
+//!   encoded into slots and rendered by the writer in
+//!   `tracing_subscriber::fmt`'s layout; and `Logger` implements
+//!   `tracing_subscriber::fmt::MakeWriter`).
 //!
 //! The module does not exist under `--cfg loom` (it needs the timed consumer
 //! API, which loom cannot model).
@@ -88,8 +91,9 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-mod adapters;
+pub(crate) mod adapters;
 mod builder;
+mod custom;
 pub(crate) mod deferred;
 mod drops;
 mod error;

@@ -9,6 +9,7 @@
 //! reused by later oversized records in the same slot, up to
 //! [`SPILL_RETAIN`] bytes of capacity; the writer thread frees larger ones.
 
+use super::custom::CustomRecord;
 use super::deferred::callsite::DeferredRecord;
 use super::level::Level;
 use crate::sync::{Arc, AtomicU64, Ordering};
@@ -29,6 +30,9 @@ pub(crate) enum Kind {
     Deferred(DeferredRecord),
     /// Bytes already formatted (e.g. by `tracing_subscriber`), written as is.
     Raw,
+    /// A payload encoded by an integration, rendered by its own function
+    /// (see `custom.rs`).
+    Custom(CustomRecord),
     /// A flush request with its ticket (see `flush.rs`); writes nothing.
     Flush(u64),
 }

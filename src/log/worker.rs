@@ -15,6 +15,7 @@
 //! stepped backwards, would otherwise make them). Raw (pre-formatted)
 //! records carry their own time, which cannot be clamped.
 
+use super::custom::CustomLine;
 use super::drops::Reporter;
 use super::format::{Format, Line, Renderer};
 use super::level::Level;
@@ -245,6 +246,15 @@ impl State {
                 }
                 Kind::Raw => {
                     self.out.extend_from_slice(record.message());
+                    lines += 1;
+                }
+                Kind::Custom(custom) => {
+                    let line = CustomLine {
+                        timestamp_ns: self.clamp(record.timestamp_ns),
+                        context: custom.context,
+                        payload: record.message(),
+                    };
+                    (custom.render)(&mut self.renderer, &line, &mut self.out);
                     lines += 1;
                 }
                 Kind::Flush(t) => ticket = ticket.max(t),

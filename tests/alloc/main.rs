@@ -9,6 +9,8 @@ mod logger;
 mod macros;
 mod memory;
 mod ring;
+#[cfg(feature = "tracing")]
+mod tracing_layer;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;

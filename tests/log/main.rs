@@ -32,5 +32,7 @@ mod sink_errors;
 mod soak;
 mod time_zone;
 #[cfg(feature = "tracing")]
+mod tracing_layer;
+#[cfg(feature = "tracing")]
 mod tracing_writer;
 mod writer_panic;

@@ -67,3 +67,28 @@ fn tracing_events_become_lines() {
         std::fs::remove_file(&path).unwrap();
     });
 }
+
+#[test]
+fn the_loggers_per_target_filter_applies_to_fmt_lines() {
+    with_deadline("tracing_writer_filter", 30, || {
+        let path = temp_path("tracing-writer-filter");
+        let (logger, guard) = LoggerBuilder::new(&path)
+            .filter("error,app=debug")
+            .build()
+            .unwrap();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(logger.clone())
+            .with_ansi(false)
+            .with_max_level(tracing::Level::TRACE)
+            .finish();
+        tracing::subscriber::with_default(subscriber, || {
+            tracing::debug!(target: "app", "kept for app");
+            tracing::debug!(target: "noisy", "left out for noisy");
+        });
+        guard.shutdown().unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("kept for app"), "{text}");
+        assert!(!text.contains("left out for noisy"), "{text}");
+        std::fs::remove_file(&path).unwrap();
+    });
+}

@@ -14,3 +14,5 @@ mod global_macros;
 mod panic;
 mod process_end;
 mod reentrant;
+#[cfg(feature = "tracing")]
+mod tracing_global;

@@ -6,7 +6,8 @@ use crate::log::{Level, Logger};
 use std::io;
 use tracing_subscriber::fmt::MakeWriter;
 
-fn level_from(level: &tracing_core::Level) -> Level {
+/// ringlog's level of a `tracing` level.
+pub(super) fn level_from(level: &tracing_core::Level) -> Level {
     match *level {
         tracing_core::Level::ERROR => Level::Error,
         tracing_core::Level::WARN => Level::Warn,
@@ -48,11 +49,13 @@ fn level_from(level: &tracing_core::Level) -> Level {
 pub struct LineWriter<'a> {
     logger: &'a Logger,
     level: Level,
+    /// Whether the logger's filter keeps the event's level and target.
+    keep: bool,
 }
 
 impl io::Write for LineWriter<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        if !buf.is_empty() {
+        if self.keep && !buf.is_empty() {
             let _ = self.logger.log_raw(self.level, buf);
         }
         Ok(buf.len())
@@ -71,13 +74,18 @@ impl<'a> MakeWriter<'a> for Logger {
         LineWriter {
             logger: self,
             level: Level::Info,
+            keep: true,
         }
     }
 
     fn make_writer_for(&'a self, meta: &tracing_core::Metadata<'_>) -> Self::Writer {
+        let level = level_from(meta.level());
         LineWriter {
             logger: self,
-            level: level_from(meta.level()),
+            level,
+            // The logger's per-target filter directives, too (`log_raw`
+            // alone checks the level only).
+            keep: self.enabled_for(level, meta.target()),
         }
     }
 }

@@ -39,6 +39,14 @@ impl Frame {
         }
     }
 
+    /// The scratch buffer itself, for a caller that frames its payload in
+    /// its own way (the `tracing` layer); it goes back to the thread when
+    /// the frame is dropped.
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+    pub(crate) fn buffer(&mut self) -> &mut Vec<u8> {
+        self.scratch.vec()
+    }
+
     /// The payload's length.
     pub(crate) fn payload_len(&self) -> usize {
         self.scratch.bytes().len() + self.bodies

@@ -232,7 +232,9 @@ fn setup(results: &Results) -> String {
          `Logger::log` directly (not the `log` adapter), default settings (8192 slots of \
          256 B, wait strategy `Sleep::default()`), Block policy; tracing-appender 0.2: \
          `NonBlockingBuilder::default().lossy(false)` over a `BufWriter` of {} KiB; the Mutex \
-         peer and the limit: `BufWriter` of {} KiB.\n\n",
+         peer and the limit: `BufWriter` of {} KiB. The `tracing:` contenders log another \
+         event, `info!(id, bytes, route, \"request done\")` inside one span, in fmt's default \
+         format: compare them with each other (their targets are in their own table).\n\n",
         bytes.map_or("?".into(), |b| format!("{:.0}", b.median)),
         std::env::temp_dir().display(),
         log::BUF_SIZE / 1024,
@@ -356,7 +358,59 @@ fn targets(results: &Results) -> String {
     throughput_targets(results, &mut table);
     latency_target(results, &mut table);
     allocation_target(results, &mut table);
-    format!("\n### Targets (issue 5, logging)\n\n{}", table.finish())
+    let mut tracing = Table::new(["target", "measured", "met?"], 3);
+    tracing_targets(results, &mut tracing);
+    format!(
+        "\n### Targets (issue 5, logging)\n\n{}\n### Targets (issue 12, tracing layer)\n\n\
+         Event `info!(id, bytes, route, \"request done\")` inside one span with one \
+         field; every contender lossless, its file checked.\n\n{}",
+        table.finish(),
+        tracing.finish()
+    )
+}
+
+/// The tracing layer against fmt over tracing-appender and fmt over
+/// ringlog's `MakeWriter`: caller p50, throughput, allocations.
+fn tracing_targets(results: &Results, table: &mut Table) {
+    let (layer, appender, makewriter) = (
+        contender("tracing-layer"),
+        contender("tracing-fmt-appender"),
+        contender("tracing-fmt-makewriter"),
+    );
+    for t in THREAD_COUNTS {
+        let r = latency_ratio(results, appender, layer, t, "p50");
+        table.row([
+            format!(
+                "caller p50 ≤ 1/5 of fmt + tracing-appender's, {}",
+                threads_label(t)
+            ),
+            format!("fmt + tracing-appender p50 ÷ Layer p50 = {}", fmt_ratio(r)),
+            verdict(r, 5.0).into(),
+        ]);
+    }
+    for t in THREAD_COUNTS {
+        let r = ratio(results, layer, appender, t);
+        table.row([
+            format!("≥ 3× fmt + tracing-appender lossless, {}", threads_label(t)),
+            fmt_ratio(r),
+            verdict(r, 3.0).into(),
+        ]);
+    }
+    for t in THREAD_COUNTS {
+        let r = ratio(results, layer, makewriter, t);
+        table.row([
+            format!("≥ 2× fmt + ringlog MakeWriter, {}", threads_label(t)),
+            fmt_ratio(r),
+            verdict(r, 2.0).into(),
+        ]);
+    }
+    allocation_row(
+        results,
+        table,
+        layer,
+        "0 heap allocations per event (Layer)",
+        "tests/alloc/tracing_layer.rs",
+    );
 }
 
 /// Throughput against the limit, tracing-appender and the Mutex peer.
@@ -417,17 +471,26 @@ fn latency_target(results: &Results, table: &mut Table) {
 
 /// No heap allocation per record: the worst run's allocations per line.
 fn allocation_target(results: &Results, table: &mut Table) {
-    let ours = contender(TARGET_CONTENDER);
+    allocation_row(
+        results,
+        table,
+        contender(TARGET_CONTENDER),
+        "0 heap allocations per record (ringlog)",
+        "tests/alloc/logger.rs",
+    );
+}
+
+/// A target row: `c`'s worst run's heap allocations per line is 0.
+fn allocation_row(results: &Results, table: &mut Table, c: &Contender, target: &str, test: &str) {
     let worst = THREAD_COUNTS
         .iter()
-        .flat_map(|&t| throughput_samples(results, ours, t))
+        .flat_map(|&t| throughput_samples(results, c, t))
         .filter_map(|s| s.extra("allocs_per_line"))
         .reduce(f64::max);
     table.row([
-        "0 heap allocations per record (ringlog)".to_string(),
+        target.to_string(),
         format!(
-            "worst measured run: {} allocations per line, whole process (see also \
-             `tests/log_alloc.rs`)",
+            "worst measured run: {} allocations per line, whole process (see also `{test}`)",
             worst.map_or("n/a".into(), |w| format!("{w:.6}"))
         ),
         match worst {

@@ -1,0 +1,211 @@
+//! How an event's line looks: `tracing_subscriber::fmt`'s default full
+//! text format, or its JSON format (`Format::Json`), rendered by the writer
+//! thread from the payload ([`render_line`]); and how one field value looks
+//! in either, which span.rs also uses when it renders a span's fields.
+//!
+//! Text: `2026-11-23T16:20:00.123456Z  INFO outer{a=1}:inner{b=2}: target:
+//! message k=v` (no ANSI codes; the message sanitized of terminal control
+//! characters, as fmt does by default). JSON: `{"timestamp":…,"level":…,
+//! "fields":{"message":…,…},"target":…,"span":{…},"spans":[…]}`.
+
+use super::span::split_json_scope;
+use super::visit::{Payload, Value};
+use crate::log::custom::CustomLine;
+use crate::log::format::{json_escape, push_u64, Format, Renderer};
+use std::io::Write as _;
+use tracing_core::{Level, Metadata};
+
+/// The writer thread's render function of the layer's records (a
+/// `CustomRenderFn`).
+pub(super) fn render_line(renderer: &mut Renderer, line: &CustomLine<'_>, out: &mut Vec<u8>) {
+    // The layer always passes the event's metadata.
+    let Some(meta) = line.context.downcast_ref::<Metadata<'static>>() else {
+        return;
+    };
+    let (scope, fields) = Payload::open(line.payload);
+    let names = |index: usize| meta.fields().iter().nth(index).map_or("?", |f| f.name());
+    match renderer.format() {
+        Format::Text => {
+            renderer.timestamp_micros(line.timestamp_ns, out);
+            out.push(b' ');
+            out.extend_from_slice(padded_level(meta.level()));
+            out.push(b' ');
+            out.extend_from_slice(scope);
+            out.extend_from_slice(meta.target().as_bytes());
+            out.extend_from_slice(b": ");
+            let mut first = true;
+            for (index, value) in fields {
+                text_field(out, &mut first, names(index), value);
+            }
+            out.push(b'\n');
+        }
+        Format::Json => {
+            out.extend_from_slice(b"{\"timestamp\":\"");
+            renderer.timestamp_micros(line.timestamp_ns, out);
+            out.extend_from_slice(b"\",\"level\":\"");
+            out.extend_from_slice(meta.level().as_str().as_bytes());
+            out.extend_from_slice(b"\",\"fields\":{");
+            for (i, (index, value)) in fields.enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                json_key(out, names(index));
+                json_value(out, value);
+            }
+            out.extend_from_slice(b"},\"target\":\"");
+            json_escape(meta.target().as_bytes(), out);
+            out.push(b'"');
+            // Nothing outside any span.
+            if let Some((spans, leaf)) = split_json_scope(scope) {
+                out.extend_from_slice(b",\"span\":");
+                out.extend_from_slice(leaf);
+                out.extend_from_slice(b",\"spans\":[");
+                out.extend_from_slice(spans);
+                out.push(b']');
+            }
+            out.extend_from_slice(b"}\n");
+        }
+    }
+}
+
+/// The level as fmt's text format shows it: right-aligned in 5 columns.
+fn padded_level(level: &Level) -> &'static [u8] {
+    match *level {
+        Level::TRACE => b"TRACE",
+        Level::DEBUG => b"DEBUG",
+        Level::INFO => b" INFO",
+        Level::WARN => b" WARN",
+        _ => b"ERROR",
+    }
+}
+
+/// Appends one field as fmt's default field formatter does: separated by a
+/// space, `message` bare, any other as `name=value` (a leading `r#` of the
+/// name dropped) with the value's `Debug` form (strings quoted).
+pub(super) fn text_field(out: &mut Vec<u8>, first: &mut bool, name: &str, value: Value<'_>) {
+    if !std::mem::take(first) {
+        out.push(b' ');
+    }
+    if name == "message" {
+        match value {
+            Value::Str(s) | Value::Text(s) => sanitized(s, out),
+            other => debug_value(other, out),
+        }
+        return;
+    }
+    out.extend_from_slice(name.strip_prefix("r#").unwrap_or(name).as_bytes());
+    out.push(b'=');
+    debug_value(value, out);
+}
+
+/// A value's `Debug` form (`Text` is one already).
+fn debug_value(value: Value<'_>, out: &mut Vec<u8>) {
+    match value {
+        Value::U64(n) => push_u64(n, out),
+        Value::I64(n) => {
+            if n < 0 {
+                out.push(b'-');
+            }
+            push_u64(n.unsigned_abs(), out);
+        }
+        // `Vec<u8>`'s `io::Write` does not fail.
+        Value::F64(x) => drop(write!(out, "{x:?}")),
+        Value::Bool(b) => out.extend_from_slice(if b { b"true" } else { b"false" }),
+        Value::Str(s) => {
+            let plain = s
+                .iter()
+                .all(|&b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\');
+            if plain {
+                out.push(b'"');
+                out.extend_from_slice(s);
+                out.push(b'"');
+            } else {
+                drop(write!(out, "{:?}", String::from_utf8_lossy(s)));
+            }
+        }
+        Value::Text(s) => out.extend_from_slice(s),
+    }
+}
+
+/// Appends `s` with the terminal control characters fmt escapes in messages
+/// (ESC, BEL, BS, FF, DEL as `\x1b`…, C1 controls as `\u{9b}`…).
+fn sanitized(s: &[u8], out: &mut Vec<u8>) {
+    let suspect = |b: &u8| matches!(b, 0x07 | 0x08 | 0x0c | 0x1b | 0x7f | 0xc2);
+    if !s.iter().any(suspect) {
+        out.extend_from_slice(s);
+        return;
+    }
+    for c in String::from_utf8_lossy(s).chars() {
+        match c {
+            '\x07' | '\x08' | '\x0c' | '\x1b' | '\x7f' => {
+                drop(write!(out, "\\x{:02x}", u32::from(c)));
+            }
+            '\u{80}'..='\u{9f}' => drop(write!(out, "\\u{{{:x}}}", u32::from(c))),
+            _ => out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
+        }
+    }
+}
+
+/// `"name":`.
+pub(super) fn json_key(out: &mut Vec<u8>, name: &str) {
+    out.push(b'"');
+    json_escape(name.as_bytes(), out);
+    out.extend_from_slice(b"\":");
+}
+
+/// A value as JSON: numbers and booleans bare (a float that is not finite
+/// as `null`, as serde_json writes it), strings and formatted text quoted.
+pub(super) fn json_value(out: &mut Vec<u8>, value: Value<'_>) {
+    match value {
+        Value::F64(x) if !x.is_finite() => out.extend_from_slice(b"null"),
+        Value::Str(s) | Value::Text(s) => {
+            out.push(b'"');
+            json_escape(s, out);
+            out.push(b'"');
+        }
+        other => debug_value(other, out),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(name: &str, value: Value<'_>) -> String {
+        let mut out = Vec::new();
+        text_field(&mut out, &mut true, name, value);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn text_fields_look_like_fmt() {
+        assert_eq!(text("n", Value::I64(-42)), "n=-42");
+        assert_eq!(text("n", Value::I64(i64::MIN)), format!("n={}", i64::MIN));
+        assert_eq!(text("x", Value::F64(1.0)), "x=1.0");
+        assert_eq!(text("r#type", Value::Str(b"a")), "type=\"a\"");
+        assert_eq!(text("s", Value::Str(b"q\"\n")), "s=\"q\\\"\\n\"");
+        assert_eq!(
+            text("message", Value::Str("a\x1bb\u{9b}".as_bytes())),
+            "a\\x1bb\\u{9b}"
+        );
+        assert_eq!(text("message", Value::Text("é ok".as_bytes())), "é ok");
+        let mut out = Vec::new();
+        let mut first = true;
+        text_field(&mut out, &mut first, "message", Value::Text(b"m"));
+        text_field(&mut out, &mut first, "b", Value::Bool(false));
+        assert_eq!(out, b"m b=false");
+    }
+
+    #[test]
+    fn json_values() {
+        let json = |v| {
+            let mut out = Vec::new();
+            json_value(&mut out, v);
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(json(Value::F64(f64::NAN)), "null");
+        assert_eq!(json(Value::F64(0.5)), "0.5");
+        assert_eq!(json(Value::Text(b"a\"b")), "\"a\\\"b\"");
+        assert_eq!(json(Value::U64(u64::MAX)), u64::MAX.to_string());
+    }
+}
