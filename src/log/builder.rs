@@ -88,6 +88,7 @@ pub struct LoggerBuilder {
     flush_interval: Duration,
     fsync: FsyncPolicy,
     levels: Levels,
+    source_location: bool,
     flush_timeout: Duration,
     shutdown_timeout: Duration,
     flush_on_panic: bool,
@@ -163,6 +164,7 @@ impl LoggerBuilder {
             flush_interval: Duration::from_millis(50),
             fsync: FsyncPolicy::Never,
             levels: Levels::Default,
+            source_location: false,
             flush_timeout: Duration::from_secs(5),
             shutdown_timeout: Duration::from_secs(5),
             flush_on_panic: false,
@@ -323,6 +325,31 @@ impl LoggerBuilder {
     /// ```
     pub fn filter(mut self, directives: &str) -> Self {
         self.levels = Levels::Directives(directives.to_string());
+        self
+    }
+
+    /// Shows where each record was logged, `file:line`, for the records
+    /// that know it: the log macros' (`ringlog::info!` and friends: their
+    /// call site) and the `log` crate's (feature `log`). Text lines get it
+    /// after the target (`app::db: src/db.rs:42: message`), JSON lines as
+    /// `"file"` and `"line"` keys. Off by default. (`Logger::log` calls
+    /// carry no location.)
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringlog::log::LoggerBuilder;
+    /// # let path = std::env::temp_dir().join(format!("ringlog-doc-loc-{}.log", std::process::id()));
+    /// let (logger, guard) = LoggerBuilder::new(&path).source_location(true).build()?;
+    /// ringlog::info!(logger: &logger, target: "app", "here");
+    /// guard.shutdown()?;
+    /// let text = std::fs::read_to_string(&path)?;
+    /// assert!(text.contains(".rs:") && text.ends_with(": here\n"), "{text}");
+    /// # std::fs::remove_file(&path)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn source_location(mut self, enabled: bool) -> Self {
+        self.source_location = enabled;
         self
     }
 
@@ -544,8 +571,11 @@ impl LoggerBuilder {
         let sink = self
             .output
             .open(self.rotation, self.reopen_check, self.file_options)?;
-        let shared = Arc::new(Shared::new(self.full_policy, filter, self.flush_timeout));
+        let mut shared = Shared::new(self.full_policy, filter, self.flush_timeout);
+        shared.source_location = self.source_location;
+        let shared = Arc::new(shared);
         let settings = WriterSettings {
+            source_location: self.source_location,
             format: self.format,
             fsync: self.fsync,
             flush_interval: self.flush_interval,

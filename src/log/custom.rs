@@ -10,6 +10,7 @@
 //! the [`Renderer`]'s timestamp cache and escaping.
 
 use super::format::Renderer;
+use super::level::Level;
 use std::any::Any;
 use std::fmt;
 
@@ -32,11 +33,16 @@ impl fmt::Debug for CustomRecord {
 
 /// One custom record, as the writer thread hands it to the render function.
 #[derive(Clone, Copy)]
-#[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+#[cfg_attr(not(any(feature = "tracing", feature = "log")), allow(dead_code))]
 pub(crate) struct CustomLine<'a> {
     /// Nanoseconds since the Unix epoch (clamped: never before the previous
     /// line's).
     pub(crate) timestamp_ns: u64,
+    pub(crate) level: Level,
+    /// The logging thread's small number and name (as for every record).
+    pub(crate) thread_id: u64,
+    pub(crate) thread_name: Option<&'a str>,
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
     pub(crate) context: &'static (dyn Any + Send + Sync),
     pub(crate) payload: &'a [u8],
 }

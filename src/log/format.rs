@@ -6,6 +6,7 @@
 
 use super::deferred::callsite::RenderFn;
 use super::deferred::render::render_message;
+use super::fields::{FieldKind, FieldReader};
 use super::level::Level;
 
 /// How records are written.
@@ -57,6 +58,11 @@ pub(crate) struct Line<'a> {
     pub(crate) thread_name: Option<&'a str>,
     pub(crate) target: &'a [u8],
     pub(crate) message: &'a [u8],
+    /// Where the record was logged (`file`, `line`), when the logger shows
+    /// source locations and the record knows its own.
+    pub(crate) location: Option<(&'a [u8], u32)>,
+    /// Structured fields, encoded as `fields.rs` says (empty: none).
+    pub(crate) fields: &'a [u8],
 }
 
 /// Renders lines into a byte buffer, caching the date-time prefix of the
@@ -89,7 +95,7 @@ impl Renderer {
             Format::Text => out.extend_from_slice(line.message),
             Format::Json => json_escape(line.message, out),
         }
-        self.tail(out);
+        self.tail(line.fields, out);
     }
 
     /// Appends a deferred record's line: `line.message` is the payload,
@@ -107,7 +113,7 @@ impl Renderer {
                 self.message = message;
             }
         }
-        self.tail(out);
+        self.tail(line.fields, out);
     }
 
     /// Everything before the message.
@@ -128,6 +134,12 @@ impl Renderer {
                 out.extend_from_slice(b"] ");
                 out.extend_from_slice(line.target);
                 out.extend_from_slice(b": ");
+                if let Some((file, number)) = line.location {
+                    out.extend_from_slice(file);
+                    out.push(b':');
+                    push_u64(u64::from(number), out);
+                    out.extend_from_slice(b": ");
+                }
             }
             Format::Json => {
                 out.extend_from_slice(b"{\"ts\":\"");
@@ -147,16 +159,53 @@ impl Renderer {
                 push_u64(line.thread_id, out);
                 out.extend_from_slice(b",\"target\":\"");
                 json_escape(line.target, out);
-                out.extend_from_slice(b"\",\"msg\":\"");
+                if let Some((file, number)) = line.location {
+                    out.extend_from_slice(b"\",\"file\":\"");
+                    json_escape(file, out);
+                    out.extend_from_slice(b"\",\"line\":");
+                    push_u64(u64::from(number), out);
+                    out.extend_from_slice(b",\"msg\":\"");
+                } else {
+                    out.extend_from_slice(b"\",\"msg\":\"");
+                }
             }
         }
     }
 
-    /// Everything after the message.
-    fn tail(&self, out: &mut Vec<u8>) {
+    /// Everything after the message: the fields, the line's end.
+    fn tail(&self, fields: &[u8], out: &mut Vec<u8>) {
         match self.format {
-            Format::Text => out.push(b'\n'),
-            Format::Json => out.extend_from_slice(b"\"}\n"),
+            Format::Text => {
+                for (key, _, value) in FieldReader(fields) {
+                    out.push(b' ');
+                    out.extend_from_slice(key);
+                    out.push(b'=');
+                    out.extend_from_slice(value);
+                }
+                out.push(b'\n');
+            }
+            Format::Json => {
+                out.push(b'"');
+                let mut first = true;
+                for (key, kind, value) in FieldReader(fields) {
+                    out.extend_from_slice(if first { b",\"fields\":{\"" } else { b",\"" });
+                    first = false;
+                    json_escape(key, out);
+                    out.extend_from_slice(b"\":");
+                    match kind {
+                        FieldKind::Bare => out.extend_from_slice(value),
+                        FieldKind::Str => {
+                            out.push(b'"');
+                            json_escape(value, out);
+                            out.push(b'"');
+                        }
+                    }
+                }
+                if !first {
+                    out.push(b'}');
+                }
+                out.extend_from_slice(b"}\n");
+            }
         }
     }
 
@@ -452,6 +501,8 @@ mod tests {
                 thread_name: Some("w"),
                 target: b"app",
                 message: b"hi",
+                location: None,
+                fields: &[],
             },
             &mut out,
         );

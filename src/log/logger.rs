@@ -206,7 +206,7 @@ impl Logger {
     /// `payload` (encoded before the claim: no user code runs inside it)
     /// into it, spilling as [`log`](Logger::log) does. The writer renders
     /// the line with `custom.render`.
-    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+    #[cfg_attr(not(any(feature = "tracing", feature = "log")), allow(dead_code))]
     pub(crate) fn log_custom(
         &self,
         level: Level,

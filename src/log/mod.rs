@@ -97,6 +97,7 @@ mod custom;
 pub(crate) mod deferred;
 mod drops;
 mod error;
+mod fields;
 mod file;
 mod filter;
 mod flush;

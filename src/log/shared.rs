@@ -19,6 +19,9 @@ pub(crate) struct Shared {
     pub(crate) policy: FullPolicy,
     /// Which records are kept (levels, per-target directives).
     pub(crate) filter: Filter,
+    /// Whether records carry their `file:line` (the builder's
+    /// `source_location`).
+    pub(crate) source_location: bool,
     /// The timeout of [`Logger::flush`](crate::log::Logger::flush).
     pub(crate) flush_timeout: Duration,
     /// The writer thread, which must not wait for itself.
@@ -36,6 +39,7 @@ impl Shared {
             flush: FlushState::default(),
             policy,
             filter,
+            source_location: false,
             flush_timeout,
             writer_thread: OnceLock::new(),
             reported_errors: AtomicU64::new(0),

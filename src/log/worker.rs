@@ -63,6 +63,8 @@ pub(crate) struct WriterSettings {
     pub(crate) flush_interval: Duration,
     /// The shortest time between two stderr lines about one kind of failure.
     pub(crate) error_report_interval: Duration,
+    /// Show `file:line` of records that know theirs (macros, `log` records).
+    pub(crate) source_location: bool,
 }
 
 /// The consumer and everything the writer thread owns.
@@ -93,6 +95,8 @@ pub(crate) struct State {
     errors: StderrReport,
     /// Records lost to failed writes, not yet reported in the log.
     lost: Lost,
+    /// Show the call sites' `file:line` (from the builder).
+    source_location: bool,
 }
 
 impl Worker {
@@ -164,6 +168,7 @@ impl State {
             unsynced: false,
             errors: StderrReport::new(settings.error_report_interval),
             lost: Lost::default(),
+            source_location: settings.source_location,
         }
     }
 
@@ -235,6 +240,10 @@ impl State {
                             .map_or(record.target(), |d| d.callsite.target().as_bytes()),
                         // A deferred record's payload, rendered by its call site.
                         message: record.message(),
+                        location: deferred
+                            .filter(|_| self.source_location)
+                            .map(|d| (d.callsite.file().as_bytes(), d.callsite.line())),
+                        fields: &[],
                     };
                     match deferred {
                         Some(d) => self
@@ -251,6 +260,9 @@ impl State {
                 Kind::Custom(custom) => {
                     let line = CustomLine {
                         timestamp_ns: self.clamp(record.timestamp_ns),
+                        level: record.level,
+                        thread_id: record.thread_id,
+                        thread_name: record.thread_name.as_deref(),
                         context: custom.context,
                         payload: record.message(),
                     };
@@ -389,6 +401,8 @@ impl State {
             thread_name: Some("ringlog"),
             target: b"ringlog",
             message: &self.scratch,
+            location: None,
+            fields: &[],
         };
         self.renderer.render(&line, &mut self.out);
         match self.sink.write_run(&self.out) {
@@ -446,6 +460,7 @@ mod tests {
             fsync: FsyncPolicy::Never,
             flush_interval: Duration::from_millis(50),
             error_report_interval: Duration::from_secs(10),
+            source_location: false,
         };
         State::new(Box::new(NullSink), shared, settings)
     }

@@ -13,6 +13,8 @@ mod compression;
 mod disk_full;
 mod drop;
 mod end_to_end;
+#[cfg(feature = "log")]
+mod fields;
 mod files;
 mod filter;
 mod flush;

@@ -3,11 +3,15 @@
 //! global logger in one call.
 
 use crate::log::builder::LoggerBuilder;
+use crate::log::custom::{CustomLine, CustomRecord};
 use crate::log::deferred::global::{self, InstallError};
+use crate::log::fields::{FieldKind, FieldReader, FieldWriter};
 use crate::log::filter::{level_from, level_to};
+use crate::log::format::{Line, Renderer};
 use crate::log::guard::LogGuard;
 use crate::log::level::Level;
 use crate::log::logger::Logger;
+use crate::log::scratch::Scratch;
 
 /// The `log` crate's maximum level for a logger's.
 fn filter_from(level: Option<Level>) -> ::log::LevelFilter {
@@ -24,12 +28,12 @@ impl ::log::Log for Logger {
     }
 
     fn log(&self, record: &::log::Record<'_>) {
-        let _ = Logger::log(
-            self,
-            level_from(record.level()),
-            record.target(),
-            *record.args(),
-        );
+        let level = level_from(record.level());
+        if record.key_values().count() == 0 && !self.shared().source_location {
+            let _ = Logger::log(self, level, record.target(), *record.args());
+        } else {
+            log_with_fields(self, level, record);
+        }
     }
 
     fn flush(&self) {
@@ -83,4 +87,91 @@ pub fn install_log(builder: LoggerBuilder) -> Result<LogGuard, InstallError> {
     // logger is then this one and the macros' the other).
     global::set_global(logger)?;
     Ok(guard)
+}
+
+/// A `log` record with key-value pairs, or with its source location shown:
+/// target, message, location and fields are encoded (before the claim, into
+/// the thread's scratch buffer) as `fields.rs` says, and rendered by
+/// [`render_with_fields`] on the writer thread: `k=v` after the message in
+/// text, a `"fields"` object in JSON.
+fn log_with_fields(logger: &Logger, level: Level, record: &::log::Record<'_>) {
+    if !logger.enabled_for(level, record.target()) {
+        return;
+    }
+    let mut scratch = Scratch::take();
+    let mut out = FieldWriter(scratch.vec());
+    out.bytes(record.target().as_bytes());
+    out.formatted(*record.args());
+    match (
+        logger.shared().source_location,
+        record.file(),
+        record.line(),
+    ) {
+        (true, Some(file), Some(line)) => {
+            out.bytes(file.as_bytes());
+            out.bytes(&line.to_le_bytes());
+        }
+        _ => {
+            out.bytes(b"");
+            out.bytes(b"");
+        }
+    }
+    let _ = record.key_values().visit(&mut FieldVisitor(out));
+    let custom = CustomRecord {
+        render: render_with_fields,
+        context: &(),
+    };
+    let _ = logger.log_custom(level, custom, scratch.bytes());
+}
+
+/// Encodes each key-value pair as a field: numbers and booleans bare (JSON
+/// writes them unquoted), anything else as its `Display` text.
+struct FieldVisitor<'a>(FieldWriter<'a>);
+
+impl<'kvs> ::log::kv::VisitSource<'kvs> for FieldVisitor<'_> {
+    fn visit_pair(
+        &mut self,
+        key: ::log::kv::Key<'kvs>,
+        value: ::log::kv::Value<'kvs>,
+    ) -> Result<(), ::log::kv::Error> {
+        let key = key.as_str();
+        if let Some(n) = value.to_u64() {
+            self.0.field(key, FieldKind::Bare, format_args!("{n}"));
+        } else if let Some(n) = value.to_i64() {
+            self.0.field(key, FieldKind::Bare, format_args!("{n}"));
+        } else if let Some(b) = value.to_bool() {
+            self.0.field(key, FieldKind::Bare, format_args!("{b}"));
+        } else if let Some(x) = value.to_f64().filter(|x| x.is_finite()) {
+            self.0.field(key, FieldKind::Bare, format_args!("{x:?}"));
+        } else {
+            self.0.field(key, FieldKind::Str, format_args!("{value}"));
+        }
+        Ok(())
+    }
+}
+
+/// The writer's side of [`log_with_fields`].
+fn render_with_fields(renderer: &mut Renderer, line: &CustomLine<'_>, out: &mut Vec<u8>) {
+    let mut payload = FieldReader(line.payload);
+    let target = payload.bytes();
+    let message = payload.bytes();
+    let file = payload.bytes();
+    let number = payload.bytes();
+    let location = match <[u8; 4]>::try_from(number) {
+        Ok(number) if !file.is_empty() => Some((file, u32::from_le_bytes(number))),
+        _ => None,
+    };
+    renderer.render(
+        &Line {
+            timestamp_ns: line.timestamp_ns,
+            level: line.level,
+            thread_id: line.thread_id,
+            thread_name: line.thread_name,
+            target,
+            message,
+            location,
+            fields: payload.rest(),
+        },
+        out,
+    );
 }
