@@ -116,7 +116,7 @@ impl Logger {
             record.start(Kind::Log, level);
             record.push(target.as_bytes());
             record.end_target();
-            record.push(message);
+            record.push_message(message);
             spilled = record.is_spilled();
         })?;
         if spilled {
@@ -215,7 +215,7 @@ impl Logger {
                 record.start(Kind::Log, level);
                 record.push(target.as_bytes());
                 record.end_target();
-                record.push(message);
+                record.push_message(message);
             })
             .map_err(|e| match e {
                 TryPublishError::Full(_) => LogError::Dropped,

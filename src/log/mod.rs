@@ -90,6 +90,7 @@
 
 mod adapters;
 mod builder;
+mod clock;
 pub(crate) mod deferred;
 mod drops;
 mod error;
