@@ -1,9 +1,9 @@
 //! The slot record: what one slot of the logging ring holds.
 //!
 //! A record is made once per slot when the logger is built and reused on every
-//! lap. The message (preceded by the target) is formatted straight into the
-//! record's inline buffer through [`fmt::Write`]; nothing is allocated on that
-//! path. A message that does not fit is *spilled*: the bytes written so far and
+//! lap. The message (preceded by the target) is copied or formatted into the
+//! record's inline buffer; a literal message (`&'static str`) is kept as a
+//! pointer instead. Nothing is allocated on that path. A message that does not fit is *spilled*: the bytes written so far and
 //! the rest of the message move to the record's `spill` vector, which is
 //! allocated (or grown) for it. The spill vector stays with the slot and is
 //! reused by later oversized records in the same slot, up to
