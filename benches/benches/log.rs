@@ -28,11 +28,11 @@
 use criterion::{
     criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode, Throughput,
 };
-use ringlog::log::{Logger, LoggerBuilder, Sink};
+use ringlog::log::{Logger, LoggerBuilder};
 use ringlog_bench::log::{self as support, Contender, Hooks, Outcome, CONTENDERS, THREAD_COUNTS};
+use ringlog_bench::null_sink::NullSink;
 use ringlog_bench::watchdog::watchdog;
 use std::hint::black_box;
-use std::io;
 use std::time::{Duration, Instant};
 
 /// Lines per iteration (a multiple of 4 threads).
@@ -124,22 +124,6 @@ fn latency(_: &mut Criterion) {
                 h.timer_ns()
             );
         }
-    }
-}
-
-/// Discards what it is given.
-struct NullSink;
-
-impl Sink for NullSink {
-    fn write_run(&mut self, bytes: &[u8]) -> io::Result<()> {
-        black_box(bytes);
-        Ok(())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-    fn sync(&mut self) -> io::Result<()> {
-        Ok(())
     }
 }
 

@@ -15,24 +15,9 @@
 //! second the number of calls. The ring holds every call, so none waits for
 //! the writer thread (a null sink); only the calls' thread is counted.
 
-use ringlog::log::{LoggerBuilder, Sink};
+use ringlog::log::LoggerBuilder;
+use ringlog_bench::null_sink::NullSink;
 use std::hint::black_box;
-use std::io;
-
-struct NullSink;
-
-impl Sink for NullSink {
-    fn write_run(&mut self, bytes: &[u8]) -> io::Result<()> {
-        black_box(bytes);
-        Ok(())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-    fn sync(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
 
 /// The measured loop (callgrind's `--toggle-collect` target).
 #[inline(never)]
