@@ -12,10 +12,10 @@
 //! benchmarks' message; `literal`: `Logger::info` of a literal; `facade`:
 //! `log::info!` through the `log` adapter; `macro`: `ringlog::info!`;
 //! `raw`: `Logger::log_raw`; `empty`: nothing, the loop's own cost), the
-//! second the number of calls. The ring holds every call, so none waits for
+//! second the number of calls. `names` is a timing instead (see [`names`]). The ring holds every call, so none waits for
 //! the writer thread (a null sink); only the calls' thread is counted.
 
-use ringlog::log::LoggerBuilder;
+use ringlog::log::{Logger, LoggerBuilder};
 use ringlog_bench::null_sink::NullSink;
 use std::hint::black_box;
 
@@ -27,10 +27,72 @@ fn calls(n: u64, call: &dyn Fn(u64)) {
     }
 }
 
+/// Nanoseconds per call of 2 threads, named or not, each making `n` calls
+/// of a literal `Logger::info` at once into an empty ring.
+fn two_threads(logger: &Logger, named: bool, n: u64) -> f64 {
+    logger.flush().expect("flush");
+    let barrier = std::sync::Barrier::new(2);
+    let start = std::time::Instant::now();
+    std::thread::scope(|s| {
+        for t in 0..2 {
+            let mut builder = std::thread::Builder::new();
+            if named {
+                builder = builder.name(format!("caller-{t}"));
+            }
+            let barrier = &barrier;
+            builder
+                .spawn_scoped(s, move || {
+                    barrier.wait();
+                    for _ in 0..n {
+                        let _ = logger.info("bench", format_args!("a literal message"));
+                    }
+                })
+                .expect("spawn");
+        }
+    });
+    start.elapsed().as_nanos() as f64 / (2 * n) as f64
+}
+
+/// `names`: the cost of the thread name's reference count moving between
+/// threads (a slot whose previous record came from another named thread
+/// clones and drops an `Arc<str>`), named against unnamed threads,
+/// interleaved rounds. A timing, not an instruction count: run it without
+/// valgrind.
+fn names(n: u64) {
+    let (logger, guard) = LoggerBuilder::with_sink(NullSink)
+        .capacity((2 * n as usize).next_power_of_two())
+        .slot_size(64)
+        .build()
+        .expect("logger");
+    let (mut named, mut unnamed) = (Vec::new(), Vec::new());
+    for round in 0..11 {
+        if round % 2 == 0 {
+            named.push(two_threads(&logger, true, n));
+            unnamed.push(two_threads(&logger, false, n));
+        } else {
+            unnamed.push(two_threads(&logger, false, n));
+            named.push(two_threads(&logger, true, n));
+        }
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    println!(
+        "2 threads, ns per call, median of 11 rounds: named {:.1}, unnamed {:.1}",
+        median(&mut named),
+        median(&mut unnamed)
+    );
+    drop(guard);
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let which = args.next().unwrap_or_else(|| "log".into());
     let n: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(100_000);
+    if which == "names" {
+        return names(n);
+    }
     let capacity = (2 * n as usize).next_power_of_two().max(1024);
     let (logger, guard) = LoggerBuilder::with_sink(NullSink)
         .capacity(capacity)
