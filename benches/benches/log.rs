@@ -16,8 +16,8 @@
 //! contender, rather than hanging.
 //!
 //! Last, the caller's cost of one log call through the deferred-formatting
-//! macro (`ringlog::info!`) against `Logger::info(format_args!(..))` for the
-//! same message, into a sink that discards (so the writer keeps up and the
+//! macro (`ringlog::info!`), `Logger::info(format_args!(..))` and `log::info!`
+//! (the `log` adapter) for the same message, into a sink that discards (so the writer keeps up and the
 //! caller's work is what is timed): interleaved rounds, each timing a chunk
 //! of calls into an empty ring, printed as medians (not a criterion
 //! measurement, like the latency runs).
@@ -31,11 +31,11 @@
 use criterion::{
     criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode, Throughput,
 };
-use ringlog::log::{Logger, LoggerBuilder, Sink};
+use ringlog::log::{Logger, LoggerBuilder};
 use ringlog_bench::log::{self as support, Contender, Hooks, Outcome, CONTENDERS, THREAD_COUNTS};
+use ringlog_bench::null_sink::NullSink;
 use ringlog_bench::watchdog::watchdog;
 use std::hint::black_box;
-use std::io;
 use std::time::{Duration, Instant};
 
 /// Lines per iteration (a multiple of 4 threads).
@@ -103,7 +103,9 @@ fn throughput(c: &mut Criterion) {
     }
 }
 
-/// Latency is not a criterion measurement: each run's histogram is printed.
+/// Latency is not a criterion measurement: each run's percentiles are
+/// printed, net of the timer's own cost (an empty timed region beside each
+/// call, its median subtracted).
 fn latency(_: &mut Criterion) {
     println!(
         "\nlog-call latency, ns (paced: bursts of {} calls, {:?} apart):",
@@ -115,30 +117,16 @@ fn latency(_: &mut Criterion) {
             let outcome = guarded_run(contender, threads, LATENCY_RECORDS * threads as u64, true);
             let h = outcome.latency.expect("latency run has a histogram");
             println!(
-                "  {:<40} {threads} threads: p50 {:>6}  p99 {:>7}  p99.9 {:>8}  max {:>9}",
+                "  {:<44} {threads} threads: p50 {:>6}  p99 {:>7}  p99.9 {:>8}  max {:>9}  \
+                 (net of the timer: {} ns)",
                 contender.label,
-                h.value_at_quantile(0.5),
-                h.value_at_quantile(0.99),
-                h.value_at_quantile(0.999),
-                h.max()
+                h.net(0.5),
+                h.net(0.99),
+                h.net(0.999),
+                h.net(1.0),
+                h.timer_ns()
             );
         }
-    }
-}
-
-/// Discards what it is given.
-struct NullSink;
-
-impl Sink for NullSink {
-    fn write_run(&mut self, bytes: &[u8]) -> io::Result<()> {
-        black_box(bytes);
-        Ok(())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-    fn sync(&mut self) -> io::Result<()> {
-        Ok(())
     }
 }
 
@@ -171,14 +159,18 @@ fn min(v: &[f64]) -> f64 {
 
 /// What one log call costs its caller, for the message of the throughput
 /// runs (`t=.. i=.. payload`: two integers and a string): the deferred
-/// macro against `Logger::info(format_args!(..))`, interleaved round by
-/// round (the machine is shared and noisy), printed as medians and the
-/// median of the per-round ratios. Not a criterion measurement.
+/// macro, `Logger::info(format_args!(..))` and `log::info!` through the
+/// `log` adapter, interleaved round by round (the order rotates; the machine
+/// is shared and noisy), printed as medians and minimums, and the median of
+/// the per-round ratios to `Logger::info`. Not a criterion measurement.
 fn caller_cost(_: &mut Criterion) {
     let (logger, guard) = LoggerBuilder::with_sink(NullSink)
         .capacity(2 * CHUNK as usize)
         .build()
         .expect("logger");
+    // The `log` crate's global logger: this logger (once per process).
+    let facade = log::set_boxed_logger(Box::new(logger.clone())).is_ok();
+    log::set_max_level(log::LevelFilter::Trace);
     let payload: &str = support::PAYLOAD;
     let macro_call = |i: u64| {
         ringlog::info!(logger: &logger, target: "bench", "t={} i={} {}", 0u64, i, payload);
@@ -186,39 +178,45 @@ fn caller_cost(_: &mut Criterion) {
     let log_call = |i: u64| {
         let _ = logger.info("bench", format_args!("t={} i={} {}", 0u64, i, payload));
     };
+    let facade_call = |i: u64| log::info!(target: "bench", "t={} i={} {}", 0u64, i, payload);
+    let mut calls: Vec<(&str, &dyn Fn(u64))> = vec![
+        ("ringlog::info! (deferred)", &macro_call),
+        ("Logger::info(format_args!)", &log_call),
+    ];
+    if facade {
+        calls.push(("log::info! (log adapter)", &facade_call));
+    }
     // Warm-up: thread id, scratch buffer, caches.
-    ns_per_call(&logger, 0, macro_call);
-    ns_per_call(&logger, 0, log_call);
-    let (mut deferred, mut formatted, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for (_, call) in &calls {
+        ns_per_call(&logger, 0, call);
+    }
+    let mut times = vec![Vec::new(); calls.len()];
+    let mut ratios = vec![Vec::new(); calls.len()];
     for round in 0..ROUNDS {
-        // Alternate which goes first.
-        let (d, f) = if round % 2 == 0 {
-            let d = ns_per_call(&logger, round, macro_call);
-            (d, ns_per_call(&logger, round, log_call))
-        } else {
-            let f = ns_per_call(&logger, round, log_call);
-            (ns_per_call(&logger, round, macro_call), f)
-        };
-        deferred.push(d);
-        formatted.push(f);
-        ratios.push(d / f);
+        let mut this_round = vec![0.0; calls.len()];
+        // Rotate which goes first.
+        for k in 0..calls.len() {
+            let j = (round + k) % calls.len();
+            this_round[j] = ns_per_call(&logger, round, calls[j].1);
+        }
+        for (j, ns) in this_round.iter().enumerate() {
+            times[j].push(*ns);
+            ratios[j].push(ns / this_round[1]);
+        }
     }
     // The minimum round is the least disturbed by other processes (the
     // machine is shared); the median says what a typical round cost.
     println!(
-        "\nlog-call caller cost, ns per call (null sink, {ROUNDS} interleaved rounds of {CHUNK} calls):\n  \
-         {:<28} median {:>7.1}  min {:>7.1}\n  \
-         {:<28} median {:>7.1}  min {:>7.1}\n  \
-         ratio deferred / format_args: median of per-round ratios {:.2}, of minimums {:.2}",
-        "ringlog::info! (deferred)",
-        median(&deferred),
-        min(&deferred),
-        "Logger::info(format_args!)",
-        median(&formatted),
-        min(&formatted),
-        median(&ratios),
-        min(&deferred) / min(&formatted)
+        "\nlog-call caller cost, ns per call (null sink, {ROUNDS} interleaved rounds of {CHUNK} calls):"
     );
+    for (j, (label, _)) in calls.iter().enumerate() {
+        println!(
+            "  {label:<28} median {:>7.1}  min {:>7.1}  ÷ Logger::info: median of per-round ratios {:.2}",
+            median(&times[j]),
+            min(&times[j]),
+            median(&ratios[j])
+        );
+    }
     drop(guard);
 }
 

@@ -13,5 +13,6 @@
 //! (`CONTENDERS`): adding one is one more row and its run function.
 
 pub mod log;
+pub mod null_sink;
 pub mod ring;
 pub mod watchdog;

@@ -16,8 +16,9 @@
 //! ```
 //!
 //! ringlog's producers format only the message (`t=.. i=.. payload`, through
-//! `format_args!`) into the slot and its writer thread renders the prefix
-//! (timestamp, level, thread); the other contenders do all of it on the
+//! `format_args!`) into the slot, or with the deferred macro copy its
+//! arguments as binary, and its writer thread renders the rest (timestamp,
+//! level, thread; the macro's message); the other contenders do all of it on the
 //! logging thread: `SystemTime::now()`, the same cached-second timestamp
 //! rendering, and the message through the same `format_args!`.
 //!
@@ -31,7 +32,7 @@
 //! lines it wrote. Callers add a hard guard on top.
 
 use hdrhistogram::Histogram;
-use ringlog::log::{FullPolicy, Level, LoggerBuilder};
+use ringlog::log::{FullPolicy, Level, Logger, LoggerBuilder};
 use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -73,7 +74,9 @@ pub struct Contender {
 }
 
 /// Every contender, ours first: ringlog's `Logger::log` (Block policy,
-/// lossless) with default settings (wait strategy `Sleep::default()`);
+/// lossless) with default settings (wait strategy `Sleep::default()`); the
+/// same logger through the deferred macro `ringlog::info!` (the writer
+/// thread formats);
 /// tracing-appender `non_blocking`, lossless, over a `BufWriter<File>`; a
 /// `Mutex<BufWriter<File>>` shared by the threads; and the limit, one thread
 /// formatting and writing every line through one `BufWriter`.
@@ -93,6 +96,13 @@ pub const CONTENDERS: &[Contender] = &[
         ours: true,
         latency: true,
         run: ringlog_logger,
+    },
+    Contender {
+        key: "ringlog-macro",
+        label: "ringlog (ringlog::info!, deferred, Block)",
+        ours: true,
+        latency: true,
+        run: ringlog_macro,
     },
     Contender {
         key: "tracing-appender",
@@ -174,8 +184,9 @@ pub struct Outcome {
     pub elapsed: Duration,
     /// Size of the file.
     pub bytes: u64,
-    /// Latency of each log call (latency runs only), in ns.
-    pub latency: Option<Histogram<u64>>,
+    /// Latency of each log call and of the empty timed region (latency
+    /// runs only), in ns.
+    pub latency: Option<Latency>,
 }
 
 impl Outcome {
@@ -302,13 +313,58 @@ fn push_padded(n: u64, width: usize, out: &mut Vec<u8>) {
     out.extend_from_slice(&digits[start..]);
 }
 
+/// The latency of the log calls of a run, and of an empty timed region
+/// measured beside each call (the timer's own cost: two `Instant::now()`).
+#[derive(Debug)]
+pub struct Latency {
+    /// Each log call, timer included, in ns.
+    pub calls: Histogram<u64>,
+    /// An empty timed region after each call, in ns.
+    pub timer: Histogram<u64>,
+}
+
+impl Latency {
+    fn new() -> Self {
+        Self {
+            calls: new_histogram(),
+            timer: new_histogram(),
+        }
+    }
+
+    fn add(&mut self, other: Latency) -> Result<(), String> {
+        self.calls
+            .add(other.calls)
+            .map_err(|e| format!("histogram: {e}"))?;
+        self.timer
+            .add(other.timer)
+            .map_err(|e| format!("histogram: {e}"))
+    }
+
+    /// The timer's own cost: the median empty timed region, in ns.
+    pub fn timer_ns(&self) -> u64 {
+        self.timer.value_at_quantile(0.5)
+    }
+
+    /// The calls' latency at quantile `q` (1.0: the maximum) net of the
+    /// timer's own cost ([`Latency::timer_ns`]), in ns.
+    pub fn net(&self, q: f64) -> u64 {
+        let v = if q >= 1.0 {
+            self.calls.max()
+        } else {
+            self.calls.value_at_quantile(q)
+        };
+        v.saturating_sub(self.timer_ns())
+    }
+}
+
 /// The per-thread loop: logs up to `per_thread` lines with `log(i)`, stopping
 /// at `deadline`; returns the lines logged. With `latency`, records each
-/// call's duration and paces the calls in bursts of [`BURST`].
+/// call's duration, and that of an empty timed region right after it, and
+/// paces the calls in bursts of [`BURST`].
 fn thread_loop(
     per_thread: u64,
     deadline: Instant,
-    mut latency: Option<&mut Histogram<u64>>,
+    mut latency: Option<&mut Latency>,
     mut log: impl FnMut(u64),
 ) -> u64 {
     let mut i = 0;
@@ -324,7 +380,11 @@ fn thread_loop(
                 }
                 let start = Instant::now();
                 log(i);
-                h.saturating_record((start.elapsed().as_nanos() as u64).max(1));
+                let call = start.elapsed();
+                let start = Instant::now();
+                let empty = start.elapsed();
+                h.calls.saturating_record((call.as_nanos() as u64).max(1));
+                h.timer.saturating_record((empty.as_nanos() as u64).max(1));
             }
         }
         i += 1;
@@ -342,7 +402,7 @@ fn open(path: &Path) -> Result<File, String> {
 
 /// Lines logged per thread, the merged latency histogram, and the earliest
 /// thread's start.
-type Threads = (Vec<u64>, Option<Histogram<u64>>, Instant);
+type Threads = (Vec<u64>, Option<Latency>, Instant);
 
 /// Runs `plan.threads` logging threads of `body(t, deadline, histogram)`,
 /// which returns the lines that thread logged; returns (lines per thread,
@@ -350,7 +410,7 @@ type Threads = (Vec<u64>, Option<Histogram<u64>>, Instant);
 /// it releases the threads.
 fn run_threads<F>(plan: &Plan, body: F) -> Result<Threads, String>
 where
-    F: Fn(usize, Instant, Option<&mut Histogram<u64>>) -> u64 + Send + Sync + 'static,
+    F: Fn(usize, Instant, Option<&mut Latency>) -> u64 + Send + Sync + 'static,
 {
     let (threads, limit, with_latency, hooks) =
         (plan.threads, plan.limit, plan.latency, plan.hooks);
@@ -365,7 +425,7 @@ where
             thread::Builder::new()
                 .name(format!("bench-{t}"))
                 .spawn(move || {
-                    let mut h = with_latency.then(new_histogram);
+                    let mut h = with_latency.then(Latency::new);
                     barrier.wait();
                     let start = Instant::now();
                     {
@@ -381,12 +441,12 @@ where
     (hooks.start)();
     barrier.wait();
     let mut counts = Vec::with_capacity(threads);
-    let mut merged = with_latency.then(new_histogram);
+    let mut merged = with_latency.then(Latency::new);
     for h in handles {
         let (n, hist) = h.join().map_err(|_| "a logging thread panicked")?;
         counts.push(n);
         if let (Some(m), Some(h)) = (merged.as_mut(), hist) {
-            m.add(h).map_err(|e| format!("histogram: {e}"))?;
+            m.add(h)?;
         }
     }
     let start = start_time.lock().unwrap().expect("threads started");
@@ -408,7 +468,7 @@ struct Plan {
 /// last line was in the file.
 struct Logged {
     counts: Vec<u64>,
-    latency: Option<Histogram<u64>>,
+    latency: Option<Latency>,
     elapsed: Duration,
 }
 
@@ -478,6 +538,26 @@ fn diagnosis_settings(builder: LoggerBuilder) -> LoggerBuilder {
 /// ringlog's `Logger::log`, Block policy; the run fails if a record was
 /// dropped or lost.
 fn ringlog_logger(plan: &Plan) -> Result<Logged, String> {
+    ringlog_run(plan, |logger, t, i| {
+        logger
+            .log(Level::Info, TARGET, format_args!("t={t} i={i} {PAYLOAD}"))
+            .expect("lossless log call failed");
+    })
+}
+
+/// ringlog's deferred macro (`ringlog::info!` with a logger), Block policy:
+/// the arguments are copied as binary, the writer thread formats them.
+fn ringlog_macro(plan: &Plan) -> Result<Logged, String> {
+    ringlog_run(plan, |logger, t, i| {
+        let payload: &str = PAYLOAD;
+        // The macro returns nothing: a drop is counted, and fails the run.
+        ringlog::info!(logger: logger, target: "bench", "t={} i={} {}", t, i, payload);
+    })
+}
+
+/// A ringlog run, each line logged by `call(logger, thread, i)`, Block
+/// policy; the run fails if a record was dropped or lost.
+fn ringlog_run(plan: &Plan, call: fn(&Logger, usize, u64)) -> Result<Logged, String> {
     let builder = LoggerBuilder::new(&plan.path).full_policy(FullPolicy::Block);
     let (logger, guard) = diagnosis_settings(builder)
         .build()
@@ -485,10 +565,7 @@ fn ringlog_logger(plan: &Plan) -> Result<Logged, String> {
     let l = logger.clone();
     let per_thread = plan.per_thread;
     let (counts, latency, start) = run_threads(plan, move |t, deadline, h| {
-        thread_loop(per_thread, deadline, h, |i| {
-            l.log(Level::Info, TARGET, format_args!("t={t} i={i} {PAYLOAD}"))
-                .expect("lossless log call failed");
-        })
+        thread_loop(per_thread, deadline, h, |i| call(&l, t, i))
     })?;
     let elapsed = finish_ringlog(plan, &logger, guard, start)?;
     Ok(Logged {
@@ -869,7 +946,7 @@ mod tests {
             assert_eq!((o.delivered, o.requested), (512, 512), "{}", c.label);
             let timed = run(c, 2, 64, limit, true, Hooks::NONE);
             match timed {
-                Ok(o) => assert_eq!(o.latency.map(|h| h.len()), Some(64), "{}", c.label),
+                Ok(o) => assert_eq!(o.latency.map(|h| h.calls.len()), Some(64), "{}", c.label),
                 Err(e) => assert!(!c.latency, "{}: {e}", c.label),
             }
         }

@@ -38,9 +38,12 @@ pub(crate) struct CustomLine<'a> {
     /// Nanoseconds since the Unix epoch (clamped: never before the previous
     /// line's).
     pub(crate) timestamp_ns: u64,
+    #[cfg_attr(not(feature = "log"), allow(dead_code))]
     pub(crate) level: Level,
     /// The logging thread's small number and name (as for every record).
+    #[cfg_attr(not(feature = "log"), allow(dead_code))]
     pub(crate) thread_id: u64,
+    #[cfg_attr(not(feature = "log"), allow(dead_code))]
     pub(crate) thread_name: Option<&'a str>,
     #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
     pub(crate) context: &'static (dyn Any + Send + Sync),

@@ -20,7 +20,9 @@ use std::time::{Duration, Instant};
 /// Each call formats the message into the thread's scratch buffer (user
 /// `Display` impls run here, before anything is claimed), claims a slot of
 /// the logger's ring, stamps it (level, time taken after the claim, thread),
-/// copies target and message into the slot, and publishes it; the writer
+/// copies target and message into the slot (a literal message, one without
+/// arguments, is not copied: the slot keeps the `&'static str`), and
+/// publishes it; the writer
 /// thread does the rest. No allocation happens per record unless the
 /// message is larger than the slot (see the [module docs](mod@crate::log)).
 ///
@@ -117,7 +119,7 @@ impl Logger {
             record.start(Kind::Log, level);
             record.push(target.as_bytes());
             record.end_target();
-            record.push(message);
+            record.push_message(message);
             spilled = record.is_spilled();
         })?;
         if spilled {
@@ -245,7 +247,7 @@ impl Logger {
                 record.start(Kind::Log, level);
                 record.push(target.as_bytes());
                 record.end_target();
-                record.push(message);
+                record.push_message(message);
             })
             .map_err(|e| match e {
                 TryPublishError::Full(_) => LogError::Dropped,

@@ -93,6 +93,7 @@
 
 pub(crate) mod adapters;
 mod builder;
+mod clock;
 mod custom;
 pub(crate) mod deferred;
 mod drops;

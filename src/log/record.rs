@@ -1,17 +1,19 @@
 //! The slot record: what one slot of the logging ring holds.
 //!
 //! A record is made once per slot when the logger is built and reused on every
-//! lap. The message (preceded by the target) is formatted straight into the
-//! record's inline buffer through [`fmt::Write`]; nothing is allocated on that
-//! path. A message that does not fit is *spilled*: the bytes written so far and
+//! lap. The message (preceded by the target) is copied or formatted into the
+//! record's inline buffer; a literal message (`&'static str`) is kept as a
+//! pointer instead. Nothing is allocated on that path. A message that does not fit is *spilled*: the bytes written so far and
 //! the rest of the message move to the record's `spill` vector, which is
 //! allocated (or grown) for it. The spill vector stays with the slot and is
 //! reused by later oversized records in the same slot, up to
 //! [`SPILL_RETAIN`] bytes of capacity; the writer thread frees larger ones.
 
+use super::clock;
 use super::custom::CustomRecord;
 use super::deferred::callsite::DeferredRecord;
 use super::level::Level;
+use super::scratch::Message;
 use crate::sync::{Arc, AtomicU64, Ordering};
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -42,14 +44,18 @@ pub(crate) enum Kind {
 pub(crate) struct Record {
     pub(crate) kind: Kind,
     pub(crate) level: Level,
-    /// Nanoseconds since the Unix epoch, read after the slot was claimed.
-    pub(crate) timestamp_ns: u64,
+    /// The raw clock reading (see `clock.rs`), taken after the slot was
+    /// claimed; the writer thread converts it to wall time.
+    pub(crate) stamp: u64,
     pub(crate) thread_id: u64,
     pub(crate) thread_name: Option<Arc<str>>,
     /// `text()[..target_len]` is the target, the rest the message.
     target_len: usize,
     /// Bytes used in `inline` (meaningless once spilled).
     len: usize,
+    /// A literal message, stored as the pointer it is instead of copied:
+    /// then the message is this, and the bytes pushed are the target.
+    literal: Option<&'static str>,
     inline: Box<[u8]>,
     spilled: bool,
     spill: Vec<u8>,
@@ -61,11 +67,12 @@ impl Record {
         Self {
             kind: Kind::Log,
             level: Level::Info,
-            timestamp_ns: 0,
+            stamp: 0,
             thread_id: 0,
             thread_name: None,
             target_len: 0,
             len: 0,
+            literal: None,
             inline: vec![0; slot_size].into_boxed_slice(),
             spilled: false,
             spill: Vec::new(),
@@ -78,9 +85,10 @@ impl Record {
     pub(crate) fn start(&mut self, kind: Kind, level: Level) {
         self.kind = kind;
         self.level = level;
-        self.timestamp_ns = now_ns();
+        self.stamp = clock::raw();
         self.target_len = 0;
         self.len = 0;
+        self.literal = None;
         self.spilled = false;
         self.spill.clear();
         // `try_with`: a log call from a thread-local destructor still works,
@@ -124,6 +132,21 @@ impl Record {
         }
     }
 
+    /// Sets the message to a literal (after the target), kept as a pointer.
+    pub(crate) fn set_literal(&mut self, literal: &'static str) {
+        self.literal = Some(literal);
+    }
+
+    /// Writes the message (after the target): a literal's pointer, or a
+    /// copy of formatted bytes.
+    #[inline]
+    pub(crate) fn push_message(&mut self, message: Message<'_>) {
+        match message {
+            Message::Literal(literal) => self.set_literal(literal),
+            Message::Formatted(bytes) => self.push(bytes),
+        }
+    }
+
     /// Sets the payload to `len` bytes written by `write` (which gets exactly
     /// `len` bytes), spilling to the heap if the inline buffer is too small.
     pub(crate) fn fill(&mut self, len: usize, write: impl FnOnce(&mut [u8])) {
@@ -159,7 +182,10 @@ impl Record {
 
     /// The message (for raw records: the whole pre-formatted bytes).
     pub(crate) fn message(&self) -> &[u8] {
-        &self.text()[self.target_len..]
+        match self.literal {
+            Some(literal) => literal.as_bytes(),
+            None => &self.text()[self.target_len..],
+        }
     }
 
     /// Called by the writer thread once the record is rendered: frees a spill
@@ -172,10 +198,10 @@ impl Record {
 
     /// Sets the fields directly (unit tests of the writer thread).
     #[cfg(test)]
-    pub(crate) fn for_test(level: Level, timestamp_ns: u64, target: &str, message: &str) -> Self {
+    pub(crate) fn for_test(level: Level, stamp: u64, target: &str, message: &str) -> Self {
         let mut record = Self::new(64);
         record.start(Kind::Log, level);
-        record.timestamp_ns = timestamp_ns;
+        record.stamp = stamp;
         record.push(target.as_bytes());
         record.end_target();
         record.push(message.as_bytes());
@@ -235,5 +261,24 @@ mod tests {
         r.push(b"x");
         assert!(!r.is_spilled());
         assert_eq!(r.text(), b"x");
+    }
+
+    #[test]
+    fn a_literal_message_is_not_copied() {
+        let mut r = Record::new(8);
+        r.start(Kind::Log, Level::Info);
+        r.push(b"tgt");
+        r.end_target();
+        let literal: &'static str = "a literal longer than the slot";
+        r.set_literal(literal);
+        assert!(!r.is_spilled());
+        assert_eq!(r.target(), b"tgt");
+        assert_eq!(r.message().as_ptr(), literal.as_ptr());
+        // The next lap forgets it.
+        r.start(Kind::Log, Level::Info);
+        r.push(b"t");
+        r.end_target();
+        r.push(b"m");
+        assert_eq!(r.message(), b"m");
     }
 }

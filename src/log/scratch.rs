@@ -89,16 +89,28 @@ impl fmt::Write for VecWriter<'_> {
     }
 }
 
-/// The message of `args` as bytes: a literal as it is, anything else
-/// formatted into `scratch`.
+/// A message ready to go into a slot.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Message<'a> {
+    /// A literal (`fmt::Arguments::as_str()`): the slot keeps the pointer.
+    Literal(&'static str),
+    /// Formatted bytes, copied into the slot.
+    Formatted(&'a [u8]),
+}
+
+/// The message of `args`: a literal as it is, anything else formatted into
+/// `scratch`.
 #[inline]
-pub(crate) fn message<'a>(args: fmt::Arguments<'a>, scratch: &'a mut Option<Scratch>) -> &'a [u8] {
+pub(crate) fn message<'a>(
+    args: fmt::Arguments<'a>,
+    scratch: &'a mut Option<Scratch>,
+) -> Message<'a> {
     match args.as_str() {
-        Some(literal) => literal.as_bytes(),
+        Some(literal) => Message::Literal(literal),
         None => {
             let scratch = scratch.insert(Scratch::take());
             scratch.format(args);
-            scratch.bytes()
+            Message::Formatted(scratch.bytes())
         }
     }
 }

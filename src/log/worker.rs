@@ -9,12 +9,15 @@
 //! for the flush interval it wakes up (the consumer's park timeout) and does
 //! the same end-of-batch work: drop report, sink flush, interval fsync.
 //!
-//! Timestamps are clamped: a record is shown with the larger of its own time
+//! Records carry raw clock readings, converted to wall time here against an
+//! anchor refreshed every second (`clock.rs`). Timestamps are clamped: a
+//! record is shown with the larger of its own time
 //! and the time of the line before it, so times in the file never decrease
-//! (a producer descheduled between its claim and its clock read, or a clock
-//! stepped backwards, would otherwise make them). Raw (pre-formatted)
+//! (a producer descheduled between its claim and its clock read, a clock
+//! stepped backwards, or a new anchor would otherwise make them). Raw (pre-formatted)
 //! records carry their own time, which cannot be clamped.
 
+use super::clock::WallClock;
 use super::custom::CustomLine;
 use super::drops::Reporter;
 use super::format::{Format, Line, Renderer};
@@ -85,6 +88,8 @@ pub(crate) struct State {
     /// Scratch space for the drop report.
     scratch: Vec<u8>,
     fsync: FsyncPolicy,
+    /// Converts the records' raw stamps to wall time.
+    clock: WallClock,
     /// The timestamp of the last line written (clamping).
     last_ns: u64,
     reporter: Reporter,
@@ -162,6 +167,7 @@ impl State {
             out: Vec::with_capacity(OUT_INITIAL),
             scratch: Vec::new(),
             fsync: settings.fsync,
+            clock: WallClock::new(),
             last_ns: 0,
             reporter: Reporter::default(),
             last_sync: Instant::now(),
@@ -176,6 +182,7 @@ impl State {
     /// [`RUN_BYTES`] of lines (at least one record), and releases them; the
     /// rest of the chunk is read again as the next run.
     fn render(&mut self, mut chunk: ReadChunk<'_, Record>) -> Rendered {
+        self.clock.refresh_if_due();
         let (records, lines, ticket) = {
             let (head, tail) = chunk.as_mut_slices();
             self.render_run(head.iter_mut().chain(tail.iter_mut()))
@@ -226,7 +233,7 @@ impl State {
             taken += 1;
             match record.kind {
                 Kind::Log | Kind::Deferred(_) => {
-                    let ts = self.clamp(record.timestamp_ns);
+                    let ts = self.clamp(self.clock.wall_ns(record.stamp));
                     let deferred = match record.kind {
                         Kind::Deferred(deferred) => Some(deferred),
                         _ => None,
@@ -259,7 +266,7 @@ impl State {
                 }
                 Kind::Custom(custom) => {
                     let line = CustomLine {
-                        timestamp_ns: self.clamp(record.timestamp_ns),
+                        timestamp_ns: self.clamp(self.clock.wall_ns(record.stamp)),
                         level: record.level,
                         thread_id: record.thread_id,
                         thread_name: record.thread_name.as_deref(),
@@ -462,7 +469,9 @@ mod tests {
             error_report_interval: Duration::from_secs(10),
             source_location: false,
         };
-        State::new(Box::new(NullSink), shared, settings)
+        let mut state = State::new(Box::new(NullSink), shared, settings);
+        state.clock = WallClock::identity();
+        state
     }
 
     /// The times in a rendered run, in file order.

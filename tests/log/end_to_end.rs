@@ -99,3 +99,59 @@ fn file_holds_exactly_what_was_logged() {
         std::fs::remove_file(&path).unwrap();
     });
 }
+
+/// The records' times come from the TSC, converted by the writer (see
+/// `clock.rs`): each line's time lies between the system time before its
+/// call and after the flush that wrote it, and a literal message (kept as
+/// a pointer, not copied) arrives whole, beside formatted ones.
+#[test]
+fn times_follow_the_system_clock_and_literals_arrive() {
+    with_deadline(
+        "times_follow_the_system_clock_and_literals_arrive",
+        60,
+        || {
+            let path = temp_path("e2e-clock");
+            let (logger, guard) = LoggerBuilder::new(&path).build().unwrap();
+            let now = || jiff::Timestamp::now();
+            let mut bounds = Vec::new();
+            for i in 0..20 {
+                let before = now();
+                if i % 2 == 0 {
+                    logger
+                        .info(
+                            "clock",
+                            format_args!("a literal message, longer than nothing"),
+                        )
+                        .unwrap();
+                } else {
+                    logger.info("clock", format_args!("formatted {i}")).unwrap();
+                }
+                logger.flush().unwrap();
+                bounds.push((before, now()));
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            guard.shutdown().unwrap();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let lines: Vec<Line> = text.lines().map(parse_line).collect();
+            assert_eq!(lines.len(), 20);
+            // The calibration error over this test's span is microseconds; the
+            // slack covers the anchor's own reading.
+            let slack = jiff::SignedDuration::from_millis(2);
+            for (i, (line, (before, after))) in lines.iter().zip(&bounds).enumerate() {
+                let expected = if i % 2 == 0 {
+                    "a literal message, longer than nothing".to_string()
+                } else {
+                    format!("formatted {i}")
+                };
+                assert_eq!(line.msg, expected);
+                let ts: jiff::Timestamp = line.ts.parse().unwrap();
+                assert!(
+                    ts >= before.checked_sub(slack).unwrap()
+                        && ts <= after.checked_add(slack).unwrap(),
+                    "line {i} at {ts}, call between {before} and {after}"
+                );
+            }
+            std::fs::remove_file(&path).unwrap();
+        },
+    );
+}

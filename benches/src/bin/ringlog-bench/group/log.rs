@@ -42,6 +42,10 @@ const MEASURED: Hooks = Hooks {
     },
 };
 
+/// The extra key of a latency run's timer cost (the median empty timed
+/// region, subtracted from its percentiles).
+const TIMER_KEY: &str = "timer";
+
 /// A latency case's contender key.
 fn lat_key(c: &Contender) -> String {
     format!("lat-{}", c.key)
@@ -167,13 +171,9 @@ impl Group for LogGroup {
         match (&o.latency, cpu::used_ticks()) {
             (Some(h), _) => {
                 for (key, _, q) in PERCENTILES {
-                    let v = if q >= 1.0 {
-                        h.max()
-                    } else {
-                        h.value_at_quantile(q)
-                    };
-                    extra.push((key, v as f64));
+                    extra.push((key, h.net(q) as f64));
                 }
+                extra.push((TIMER_KEY, h.timer_ns() as f64));
             }
             (None, Some(ticks)) => {
                 extra.push(("cpu_ns_per_line", per_line(ticks as f64 * cpu::NS_PER_TICK)));
@@ -311,7 +311,8 @@ fn per_line_table(results: &Results, heading: &str, key: &'static str, precision
 fn latency(results: &Results) -> String {
     let headers = ["contender", "threads"]
         .into_iter()
-        .chain(PERCENTILES.iter().map(|p| p.1));
+        .chain(PERCENTILES.iter().map(|p| p.1))
+        .chain(["timer (subtracted)"]);
     let mut table = Table::new(headers, 2);
     for t in THREAD_COUNTS {
         for c in timed() {
@@ -319,7 +320,9 @@ fn latency(results: &Results) -> String {
             let cells =
                 PERCENTILES
                     .iter()
-                    .map(|&(key, _, _)| match summary(samples, Metric::Extra(key)) {
+                    .map(|p| p.0)
+                    .chain([TIMER_KEY])
+                    .map(|key| match summary(samples, Metric::Extra(key)) {
                         None => format!("–{}", marks(samples)),
                         s => fmt_summary(s, 1.0, 0),
                     });
@@ -333,7 +336,8 @@ fn latency(results: &Results) -> String {
             for p in timed().filter(|c| !c.ours) {
                 let cells = PERCENTILES
                     .iter()
-                    .map(|&(key, _, _)| fmt_ratio(latency_ratio(results, p, o, t, key)));
+                    .map(|&(key, _, _)| fmt_ratio(latency_ratio(results, p, o, t, key)))
+                    .chain([String::new()]);
                 let name = format!("*{} ÷ {}*", p.key, o.key);
                 table.row([name, t.to_string()].into_iter().chain(cells));
             }
@@ -342,8 +346,10 @@ fn latency(results: &Results) -> String {
     format!(
         "\n### Log-call latency, ns (median over rounds of each run's percentile; min–max)\n\n\
          Paced load: each thread logs bursts of {} lines, {:?} apart ({} lines per thread \
-         per run); each call timed with `Instant::now()` around it (the two clock reads \
-         are included). peer ÷ ringlog = median of per-round ratios.\n\n{}",
+         per run); each call timed with `Instant::now()` around it, and reported net of \
+         the timer's own cost: an empty timed region measured right after each call in \
+         the same run, its median subtracted (last column). peer ÷ ringlog = median of \
+         per-round ratios.\n\n{}",
         log::BURST,
         log::PAUSE,
         LATENCY_PER_THREAD,
@@ -366,7 +372,7 @@ fn targets(results: &Results) -> String {
          field; every contender lossless, its file checked.\n\n{}",
         table.finish(),
         tracing.finish()
-    )
+    ) + &caller_targets(results)
 }
 
 /// The tracing layer against fmt over tracing-appender and fmt over
@@ -411,6 +417,58 @@ fn tracing_targets(results: &Results, table: &mut Table) {
         "0 heap allocations per event (Layer)",
         "tests/alloc/tracing_layer.rs",
     );
+}
+
+/// Issue 11's targets: the caller's cost (net latency) and throughput of
+/// the deferred macros and of `Logger::log`.
+fn caller_targets(results: &Results) -> String {
+    let mut table = Table::new(["target", "measured", "met?"], 3);
+    let (log_call, macros) = (contender("ringlog"), contender("ringlog-macro"));
+    let net = |c: &Contender, t: usize, key: &'static str| {
+        summary(latency_samples(results, c, t), Metric::Extra(key)).map(|s| s.median)
+    };
+    // A latency at most `goal` ns: the verdict of goal ÷ measured ≥ 1.
+    let at_most = |v: Option<f64>, goal: f64| verdict(v.map(|v| goal / v.max(0.5)), 1.0);
+    for t in [1, 2] {
+        for (c, key, goal) in [
+            (macros, "p50", 40.0),
+            (macros, "p99", 200.0),
+            (log_call, "p50", 100.0),
+        ] {
+            let v = net(c, t, key);
+            table.row([
+                format!("{} {key} ≤ {goal} ns net, {}", c.key, threads_label(t)),
+                v.map_or("n/a".into(), |v| format!("{v:.0} ns")),
+                at_most(v, goal).into(),
+            ]);
+        }
+    }
+    let limit = contender("limit");
+    for t in [1, 2] {
+        for (c, goal) in [(macros, 1.0), (log_call, 0.9)] {
+            let r = ratio(results, c, limit, t);
+            table.row([
+                format!(
+                    "{} ≥ {goal}× the one-thread limit, {}",
+                    c.key,
+                    threads_label(t)
+                ),
+                fmt_ratio(r),
+                verdict(r, goal).into(),
+            ]);
+        }
+    }
+    let r = ratio(results, macros, contender("mutex-bufwriter"), 2);
+    table.row([
+        "ringlog-macro ≥ 1.5× Mutex<BufWriter>, 2 threads".to_string(),
+        fmt_ratio(r),
+        verdict(r, 1.5).into(),
+    ]);
+    format!(
+        "\n### Targets (issue 11, the caller's cost)\n\nLatencies are medians over rounds \
+         of each run's percentile, net of the timer.\n\n{}",
+        table.finish()
+    )
 }
 
 /// Throughput against the limit, tracing-appender and the Mutex peer.

@@ -44,7 +44,7 @@ mod tests {
     use std::time::Duration;
 
     /// Every number any group reads from a run.
-    const EXTRAS: [&str; 8] = [
+    const EXTRAS: [&str; 9] = [
         "run_length",
         "allocs_per_line",
         "bytes_per_line",
@@ -53,6 +53,7 @@ mod tests {
         "p99",
         "p999",
         "max",
+        "timer",
     ];
 
     /// Three rounds of made-up runs of every case of `group`.
