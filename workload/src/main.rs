@@ -6,8 +6,8 @@
 //! DEBUG only while the ring is full: try it with `--capacity 64`.
 //!
 //! ```text
-//! cargo run --release --example log_workload --features log
-//! cargo run --release --example log_workload --features log -- \
+//! cargo run --release -p ringlog-workload
+//! cargo run --release -p ringlog-workload -- \
 //!     --threads 8 --records 500000 --policy drop-verbose --capacity 64 --path /tmp/x.log --keep
 //! ```
 //!
