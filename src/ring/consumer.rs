@@ -348,19 +348,30 @@ impl<T> Consumer<T> {
     /// sequences first.
     fn poll(&mut self) -> Poll {
         let sequencer = &self.shared.sequencer;
-        let (first, len) = sequencer.scan(self.next, self.max_batch);
-        if first != self.next {
-            // Abandoned slots: free them now, whether or not a run follows,
-            // so producers waiting for room are not held up by them.
-            self.next = first;
-            sequencer.release(first);
-        }
-        if len > 0 {
-            Poll::Ready(len)
-        } else if sequencer.is_drained(self.next) {
-            Poll::Closed
-        } else {
-            Poll::Empty
+        loop {
+            let (first, len) = sequencer.scan(self.next, self.max_batch);
+            if first != self.next {
+                // Abandoned slots: free them now, whether or not a run
+                // follows, so producers waiting for room are not held up by
+                // them.
+                self.next = first;
+                sequencer.release(first);
+            }
+            if len > 0 {
+                return Poll::Ready(len);
+            }
+            // Sequences that blocking claims gave up on when the ring closed:
+            // never published, so step over them (closed rings only).
+            if let Some(n) = sequencer.take_abandoned(self.next) {
+                self.next += n;
+                sequencer.release(self.next);
+                continue;
+            }
+            return if sequencer.is_drained(self.next) {
+                Poll::Closed
+            } else {
+                Poll::Empty
+            };
         }
     }
 
@@ -434,10 +445,18 @@ impl<T> Consumer<T> {
 /// A run shorter than this, found while events arrive fast, is given a
 /// moment to grow ([`Consumer::linger`]).
 const LINGER_RUN: u64 = 512;
-/// Spin hints per pause of [`Consumer::linger`].
+/// Spin hints per pause of [`Consumer::linger`]. (Under loom, where every
+/// spin hint is a scheduling point, none: one recount, so the models cover
+/// the linger's extra scan without exploding.)
+#[cfg(not(loom))]
 const LINGER_SPINS: u32 = 32;
+#[cfg(loom)]
+const LINGER_SPINS: u32 = 0;
 /// Most pauses of one [`Consumer::linger`].
+#[cfg(not(loom))]
 const LINGER_ROUNDS: u32 = 8;
+#[cfg(loom)]
+const LINGER_ROUNDS: u32 = 1;
 /// A run found after this many failed waits or more is taken at once: the
 /// producers are not publishing fast, and lingering would only add latency.
 /// (While spinning, the consumer looks at the ring every
@@ -701,15 +720,26 @@ impl<T> ReadChunk<'_, T> {
             _held: held,
         };
         for i in 0..len {
-            let consumer = &*progress.consumer;
             // `next` moved by the releases in parts: the event is
             // `handled` past it.
-            let index = consumer
-                .shared
-                .sequencer
-                .index(consumer.next + progress.handled);
+            let index = {
+                let consumer = &*progress.consumer;
+                consumer
+                    .shared
+                    .sequencer
+                    .index(consumer.next + progress.handled)
+            };
             // Counted before the handler runs: see the doc on panics.
             progress.handled += 1;
+            // Planted bug for the loom models: the release in parts frees the
+            // event about to be handled, so a producer may rewrite the slot
+            // while the handler reads it.
+            #[cfg(ringlog_planted_bug = "release_ahead")]
+            if progress.handled == part && i + 1 < len {
+                progress.consumer.advance(part);
+                progress.handled = 0;
+            }
+            let consumer = &*progress.consumer;
             // SAFETY: sequence `next + handled - 1` is in the chunk (the
             // releases in parts moved `next` and `handled` alike), so it is
             // published and unreleased: the consumer, borrowed uniquely by
@@ -721,6 +751,7 @@ impl<T> ReadChunk<'_, T> {
                     .slots
                     .with_mut(index, |event| handler(event, i + 1 == len))
             };
+            #[cfg(not(ringlog_planted_bug = "release_ahead"))]
             if progress.handled == part && i + 1 < len {
                 // Release in parts: the events handled so far, not the rest.
                 progress.consumer.advance(part);
