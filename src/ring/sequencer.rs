@@ -66,6 +66,10 @@ pub(crate) const SPIN_POLL_EVERY: u32 = 16;
 #[cfg(loom)]
 pub(crate) const SPIN_POLL_EVERY: u32 = 1;
 
+/// A blocking claim waiting for room yields on every `CLAIM_YIELD_EVERY`-th
+/// attempt even when its strategy says spin (see `Sequencer::claim`).
+const CLAIM_YIELD_EVERY: u32 = 64;
+
 /// Why a claim failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ClaimError {
@@ -133,6 +137,15 @@ impl ReleasedCache {
         self.0.store(value, CACHE_STORE);
     }
 }
+
+/// The ordering of the marker stores in `publish`: Release, pairing with the
+/// Acquire load in `scan` (and `has_data`): the producer's writes to the
+/// slot happen-before the consumer's reads of it.
+#[cfg(not(ringlog_planted_bug = "publish_relaxed"))]
+const PUBLISH_ORDER: Ordering = Ordering::Release;
+// Planted bug for the loom models (docs/design.md, "Verification").
+#[cfg(ringlog_planted_bug = "publish_relaxed")]
+const PUBLISH_ORDER: Ordering = Ordering::Relaxed;
 
 /// The orderings of [`ReleasedCache`]'s load and store.
 #[cfg(not(ringlog_planted_bug = "cache_relaxed"))]
@@ -357,6 +370,17 @@ impl Sequencer {
             }
             match self.wait.action(attempt) {
                 WaitAction::Park => self.sleep_for_room(released),
+                // A claim that waits for room holds sequences that later
+                // claims queue behind (room comes in claim order): even when
+                // the strategy says spin, give the core away now and then,
+                // so that with more spinning threads than cores the claim
+                // the consumer needs next is not left descheduled until a
+                // spinner is preempted. (Without this, 4 BusySpin producers
+                // on a 2-slot ring made `wait::busy_spin_with_more_threads_than_cores`
+                // miss its 120 s watchdog.)
+                WaitAction::Spin if attempt % CLAIM_YIELD_EVERY == CLAIM_YIELD_EVERY - 1 => {
+                    crate::sync::yield_now()
+                }
                 // No deadline: blocking producer calls wait for room until
                 // it comes or the ring closes.
                 action => spin_or_yield(action, None),
@@ -477,21 +501,12 @@ impl Sequencer {
     /// as events, the rest as skipped. Then wakes the consumer if the claim
     /// found it asleep.
     pub(crate) fn publish(&self, claimed: Claimed, n: u64, written: u64) {
-        for seq in claimed.start..claimed.start + n {
-            let marker = if seq - claimed.start < written {
-                published(seq)
-            } else {
-                skipped(seq)
-            };
-            // Release pairs with the Acquire load in `scan` (and
-            // `has_data`): our writes to the slot happen-before the
-            // consumer's reads of it.
-            #[cfg(not(ringlog_planted_bug = "publish_relaxed"))]
-            let order = Ordering::Release;
-            // Planted bug for the loom models (docs/design.md, "Verification").
-            #[cfg(ringlog_planted_bug = "publish_relaxed")]
-            let order = Ordering::Relaxed;
-            self.marker(seq).store(marker, order);
+        if n == 1 && written == 1 {
+            // The single-event publish, without the loop.
+            self.marker(claimed.start)
+                .store(published(claimed.start), PUBLISH_ORDER);
+        } else {
+            self.publish_each(claimed.start, n, written);
         }
         // Planted bug for the loom models: the claimer ignores the consumer's
         // sleeper flag it cleared, so a parked consumer is never woken.
@@ -502,6 +517,19 @@ impl Sequencer {
         };
         if claimed.wake_consumer {
             self.consumer_sleepers.wake_all();
+        }
+    }
+
+    /// Stores the markers of `n` sequences from `start`: the first `written`
+    /// published, the rest skipped.
+    fn publish_each(&self, start: u64, n: u64, written: u64) {
+        for seq in start..start + n {
+            let marker = if seq - start < written {
+                published(seq)
+            } else {
+                skipped(seq)
+            };
+            self.marker(seq).store(marker, PUBLISH_ORDER);
         }
     }
 
