@@ -360,8 +360,13 @@ impl<T> Consumer<T> {
             if len > 0 {
                 return Poll::Ready(len);
             }
+            // One look at the cursor while the ring is open (the line every
+            // claim writes).
+            if !sequencer.is_closed() {
+                return Poll::Empty;
+            }
             // Sequences that blocking claims gave up on when the ring closed:
-            // never published, so step over them (closed rings only).
+            // never published, so step over them.
             if let Some(n) = sequencer.take_abandoned(self.next) {
                 self.next += n;
                 sequencer.release(self.next);

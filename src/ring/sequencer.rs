@@ -416,12 +416,10 @@ impl Sequencer {
         self.abandoned.lock().push((start, n));
     }
 
-    /// If the ring is closed and a range of abandoned sequences starts at
-    /// `next`, its length (taken off the list: the consumer steps over it).
+    /// If a range of abandoned sequences starts at `next`, its length (taken
+    /// off the list: the consumer steps over it). For a closed ring: the list
+    /// is empty while the ring is open.
     pub(crate) fn take_abandoned(&self, next: u64) -> Option<u64> {
-        if !self.is_closed() {
-            return None;
-        }
         let mut abandoned = self.abandoned.lock();
         let i = abandoned.iter().position(|&(start, _)| start == next)?;
         Some(abandoned.swap_remove(i).1)
@@ -605,9 +603,12 @@ impl Sequencer {
     /// Whether the ring is closed and every claimed sequence is below `next`,
     /// i.e. nothing more can ever be published.
     pub(crate) fn is_drained(&self, next: u64) -> bool {
-        // Relaxed: once CLOSED is set the cursor never moves again, and its
-        // sequence part counts claims, not publications (those are read
-        // through the markers).
+        // Relaxed: the sequence part counts claims, not publications (those
+        // are read through the markers). Once CLOSED is set, only blocking
+        // claims that abandon what they took move it (`claim`); the consumer
+        // steps over those ranges (`take_abandoned`), so `next` reaches the
+        // cursor. A claim that moves it after this load returned true finds
+        // a consumer that already reported `Closed`: nothing waits for it.
         let cursor = self.cursor.load(Ordering::Relaxed);
         cursor & CLOSED != 0 && cursor & SEQ_MASK == next
     }
