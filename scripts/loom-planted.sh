@@ -4,7 +4,7 @@
 # every model on its own, and requires that at least one fails. Prints, per
 # bug, which models failed and loom's first complaint.
 #
-#   scripts/loom-planted.sh [bug...]   (default: all five)
+#   scripts/loom-planted.sh [bug...]   (default: all seven)
 #
 # Each model runs in its own process: a loom failure unwinds the model while
 # its other threads are mid-flight, whose destructors then panic and abort the
@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 
 bugs=("$@")
 if [ ${#bugs[@]} -eq 0 ]; then
-    bugs=(publish_relaxed release_relaxed no_consumer_wake no_producer_wake cache_relaxed)
+    bugs=(publish_relaxed release_relaxed no_consumer_wake no_producer_wake cache_relaxed no_abandon release_ahead)
 fi
 
 export LOOM_MAX_PREEMPTIONS="${LOOM_MAX_PREEMPTIONS:-2}"

@@ -123,6 +123,24 @@ impl Mutex {
     }
 }
 
+/// A mutex that guards data (the ring's list of abandoned claims), also
+/// ignoring poisoning: every critical section is a `Vec` push or search that
+/// leaves the data consistent even if it unwinds.
+#[derive(Debug)]
+pub(crate) struct Locked<T>(MutexImpl<T>);
+
+impl<T> Locked<T> {
+    pub(crate) fn new(value: T) -> Self {
+        Self(MutexImpl::new(value))
+    }
+
+    pub(crate) fn lock(&self) -> GuardImpl<'_, T> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
 /// A condition variable paired with [`Mutex`].
 #[derive(Debug)]
 pub(crate) struct Condvar(CondvarImpl);

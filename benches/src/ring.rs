@@ -169,6 +169,14 @@ pub const CONTENDERS: &[Contender] = {
         )
         .ours(),
         Contender::new(
+            "ringlog-sleep",
+            "ringlog Sleep push",
+            "ringlog Sleep",
+            Single,
+            |p| ringlog_queue(p, ringlog::Sleep::default()),
+        )
+        .ours(),
+        Contender::new(
             "ringlog-busyspin-batch16",
             "ringlog BusySpin batch16",
             "ringlog BusySpin",
@@ -190,6 +198,14 @@ pub const CONTENDERS: &[Contender] = {
             "ringlog Park",
             Batch,
             |p| ringlog_queue(p, ringlog::Park::default()),
+        )
+        .ours(),
+        Contender::new(
+            "ringlog-sleep-batch16",
+            "ringlog Sleep batch16",
+            "ringlog Sleep",
+            Batch,
+            |p| ringlog_queue(p, ringlog::Sleep::default()),
         )
         .ours(),
         Contender::new(

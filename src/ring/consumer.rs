@@ -1,7 +1,7 @@
 //! The consumer handle: take contiguous published runs, then release them.
 
 use super::reentry::Hold;
-use super::sequencer::WaitError;
+use super::sequencer::{WaitError, SPIN_POLL_EVERY};
 use super::shared::Shared;
 use crate::error::{ClosedError, TryConsumeError};
 use crate::sync::Arc;
@@ -362,31 +362,96 @@ impl<T> Consumer<T> {
     /// sequences first.
     fn poll(&mut self) -> Poll {
         let sequencer = &self.shared.sequencer;
-        let (first, len) = sequencer.scan(self.next, self.max_batch);
-        if first != self.next {
-            // Abandoned slots: free them now, whether or not a run follows,
-            // so producers waiting for room are not held up by them.
-            self.next = first;
-            sequencer.release(first);
-        }
-        if len > 0 {
-            Poll::Ready(len)
-        } else if sequencer.is_drained(self.next) {
-            Poll::Closed
-        } else {
-            Poll::Empty
+        loop {
+            let (first, len) = sequencer.scan(self.next, self.max_batch);
+            if first != self.next {
+                // Abandoned slots: free them now, whether or not a run
+                // follows, so producers waiting for room are not held up by
+                // them.
+                self.next = first;
+                sequencer.release(first);
+            }
+            if len > 0 {
+                return Poll::Ready(len);
+            }
+            // One look at the cursor while the ring is open (the line every
+            // claim writes).
+            if !sequencer.is_closed() {
+                return Poll::Empty;
+            }
+            // Sequences that blocking claims gave up on when the ring closed:
+            // never published, so step over them.
+            if let Some(n) = sequencer.take_abandoned(self.next) {
+                self.next += n;
+                sequencer.release(self.next);
+                continue;
+            }
+            return if sequencer.is_drained(self.next) {
+                Poll::Closed
+            } else {
+                Poll::Empty
+            };
         }
     }
 
-    /// Polls until a run is ready, waiting by the strategy in between.
+    /// Polls until a run is ready, waiting by the strategy in between; a
+    /// short run found while the producers publish fast is given a moment to
+    /// grow ([`Consumer::linger`]).
     fn wait(&mut self, deadline: Option<Instant>) -> Result<u64, WaitError> {
+        let mut attempts = 0;
         loop {
             match self.poll() {
+                Poll::Ready(len) if len < LINGER_RUN && attempts < LINGER_IF_WAITED_UNDER => {
+                    return Ok(self.linger(len))
+                }
                 Poll::Ready(len) => return Ok(len),
                 Poll::Closed => return Err(WaitError::Closed),
-                Poll::Empty => self.shared.sequencer.wait_for_data(self.next, deadline)?,
+                Poll::Empty => {
+                    let waited = self.shared.sequencer.wait_for_data(self.next, deadline)?;
+                    attempts = attempts.saturating_add(waited);
+                }
             }
         }
+    }
+
+    /// Lets a short run of `len` events at `next` grow before it is taken:
+    /// up to [`LINGER_ROUNDS`] times, pauses for [`LINGER_SPINS`] spin hints
+    /// without touching the ring, then counts the run again; stops as soon as
+    /// the run reaches [`LINGER_RUN`] events or stopped growing (the
+    /// producers paused: waiting longer would only add latency). Returns the
+    /// run's length, at least `len`.
+    ///
+    /// Why: a consumer that takes every run the moment it sees one falls into
+    /// lock-step with a fast producer (runs of 1-20 events, the marker and
+    /// slot cache lines the producer is writing pulled to the consumer's core
+    /// once per event, both sides slowed to a fraction of their speed). Not
+    /// looking for a moment lets the producer fill whole cache lines alone.
+    /// The latency this adds is bounded: at most `LINGER_ROUNDS ×
+    /// LINGER_SPINS` spin hints (a few µs), and only when the run was found
+    /// after fewer than [`LINGER_IF_WAITED_UNDER`] failed waits (events were
+    /// arriving fast); an event arriving after the consumer waited for it
+    /// (paced load) is handed over at once.
+    fn linger(&self, len: u64) -> u64 {
+        let sequencer = &self.shared.sequencer;
+        let mut len = len;
+        for _ in 0..LINGER_ROUNDS {
+            for _ in 0..LINGER_SPINS {
+                crate::sync::spin_loop();
+            }
+            // The run from `next` only grows while we hold it: its markers
+            // stay published until this consumer releases them, and `poll`
+            // already stepped over any abandoned prefix (so `first == next`).
+            let (first, grown) = sequencer.scan(self.next, self.max_batch);
+            debug_assert_eq!(first, self.next);
+            if grown == len {
+                break;
+            }
+            len = grown;
+            if len >= LINGER_RUN {
+                break;
+            }
+        }
+        len
     }
 
     /// Marks the first `n` events at `next` consumed and frees their slots.
@@ -395,6 +460,34 @@ impl<T> Consumer<T> {
         self.shared.sequencer.release(self.next);
     }
 }
+
+/// A run shorter than this, found while events arrive fast, is given a
+/// moment to grow ([`Consumer::linger`]).
+const LINGER_RUN: u64 = 512;
+/// Spin hints per pause of [`Consumer::linger`]. (Under loom, where every
+/// spin hint is a scheduling point, none: one recount, so the models cover
+/// the linger's extra scan without exploding.)
+#[cfg(not(loom))]
+const LINGER_SPINS: u32 = 32;
+#[cfg(loom)]
+const LINGER_SPINS: u32 = 0;
+/// Most pauses of one [`Consumer::linger`].
+#[cfg(not(loom))]
+const LINGER_ROUNDS: u32 = 8;
+#[cfg(loom)]
+const LINGER_ROUNDS: u32 = 1;
+/// A run found after this many failed waits or more is taken at once: the
+/// producers are not publishing fast, and lingering would only add latency.
+/// (While spinning, the consumer looks at the ring every
+/// [`SPIN_POLL_EVERY`]th time round: this is "found at the first or second
+/// look".)
+const LINGER_IF_WAITED_UNDER: u32 = SPIN_POLL_EVERY + 1;
+
+/// In a long run handed to [`ReadChunk::handle`], the handled events are
+/// released every `capacity / RELEASE_PARTS` events (at least every event),
+/// so producers waiting on a full ring refill it while the consumer works
+/// through the rest instead of idling for a whole lap.
+const RELEASE_PARTS: u64 = 8;
 
 impl<T> Drop for Consumer<T> {
     fn drop(&mut self) {
@@ -631,28 +724,58 @@ impl<T> ReadChunk<'_, T> {
     /// ```
     pub fn handle<F: FnMut(&mut T, bool)>(self, mut handler: F) -> usize {
         let len = self.len;
-        // `released` stays at `next` until the handled events are committed,
-        // which only this thread does, after the handler returns.
+        // `released` cannot pass the event being handled until the handler
+        // returns, and only this thread moves it. The limit recorded is the
+        // run's start: the releases in parts below move `released` past it,
+        // which only makes the record conservative. A blocking claim fails
+        // with `WouldDeadlock` only when it finds the ring full *and* needs
+        // more than the limit, i.e. more than `released` (≥ the limit) now
+        // is, which only this thread could provide, after the handler.
         let held = Hold::new(self.consumer.shared.sequencer.id(), self.consumer.next);
+        let part = (self.consumer.shared.sequencer.capacity() / RELEASE_PARTS).max(1);
         let mut progress = CommitOnDrop {
             consumer: self.consumer,
             handled: 0,
             _held: held,
         };
         for i in 0..len {
+            // `next` moved by the releases in parts: the event is
+            // `handled` past it.
+            let index = {
+                let consumer = &*progress.consumer;
+                consumer
+                    .shared
+                    .sequencer
+                    .index(consumer.next + progress.handled)
+            };
             // Counted before the handler runs: see the doc on panics.
-            progress.handled = i + 1;
+            progress.handled += 1;
+            // Planted bug for the loom models: the release in parts frees the
+            // event about to be handled, so a producer may rewrite the slot
+            // while the handler reads it.
+            #[cfg(ringlog_planted_bug = "release_ahead")]
+            if progress.handled == part && i + 1 < len {
+                progress.consumer.advance(part);
+                progress.handled = 0;
+            }
             let consumer = &*progress.consumer;
-            let index = consumer.shared.sequencer.index(consumer.next + i);
-            // SAFETY: sequence `next + i` is in the chunk, so it is published
-            // and unreleased: the consumer, borrowed uniquely by `progress`,
-            // holds the slot, and no other reference to it exists.
+            // SAFETY: sequence `next + handled - 1` is in the chunk (the
+            // releases in parts moved `next` and `handled` alike), so it is
+            // published and unreleased: the consumer, borrowed uniquely by
+            // `progress`, holds the slot, and no other reference to it
+            // exists.
             unsafe {
                 consumer
                     .shared
                     .slots
                     .with_mut(index, |event| handler(event, i + 1 == len))
             };
+            #[cfg(not(ringlog_planted_bug = "release_ahead"))]
+            if progress.handled == part && i + 1 < len {
+                // Release in parts: the events handled so far, not the rest.
+                progress.consumer.advance(part);
+                progress.handled = 0;
+            }
         }
         // `len ≤ capacity`, a usize.
         len as usize

@@ -186,8 +186,10 @@ impl<T> Producer<T> {
     /// # Ok::<(), ringlog::BuildError>(())
     /// ```
     pub fn try_push(&self, value: T) -> Result<(), TryPublishError<T>> {
-        self.publish_one(false, value, |value, slot| *slot = value)
-            .map_err(try_publish_error)
+        self.publish_one(false, std::mem::needs_drop::<T>(), value, |value, slot| {
+            *slot = value
+        })
+        .map_err(try_publish_error)
     }
 
     /// Publishes `value`, waiting for a free slot by the ring's wait strategy.
@@ -218,8 +220,10 @@ impl<T> Producer<T> {
     /// # Ok::<(), ringlog::BuildError>(())
     /// ```
     pub fn push(&self, value: T) -> Result<(), PublishError<T>> {
-        self.publish_one(true, value, |value, slot| *slot = value)
-            .map_err(publish_error)
+        self.publish_one(true, std::mem::needs_drop::<T>(), value, |value, slot| {
+            *slot = value
+        })
+        .map_err(publish_error)
     }
 
     /// Claims a free slot without waiting, lets `write` fill it in place, and
@@ -245,7 +249,7 @@ impl<T> Producer<T> {
     /// # Ok::<(), ringlog::BuildError>(())
     /// ```
     pub fn try_publish_with<F: FnOnce(&mut T)>(&self, write: F) -> Result<(), TryPublishError<F>> {
-        self.publish_one(false, write, |write, slot| write(slot))
+        self.publish_one(false, true, write, |write, slot| write(slot))
             .map_err(try_publish_error)
     }
 
@@ -278,7 +282,7 @@ impl<T> Producer<T> {
     /// # Ok::<(), ringlog::BuildError>(())
     /// ```
     pub fn publish_with<F: FnOnce(&mut T)>(&self, write: F) -> Result<(), PublishError<F>> {
-        self.publish_one(true, write, |write, slot| write(slot))
+        self.publish_one(true, true, write, |write, slot| write(slot))
             .map_err(publish_error)
     }
 
@@ -400,9 +404,17 @@ impl<T> Producer<T> {
 
     /// Claims one slot (waiting if `blocking`), fills it with
     /// `write(input, slot)` and publishes it; on failure hands `input` back.
+    ///
+    ///
+    /// `user_code`: whether `write` may run user code (a closure, or the
+    /// drop of the slot's old value), which could publish into this ring
+    /// again; only then is the claim recorded for re-entrancy detection.
+    /// `push` of a type without drop glue (`u64`, say) runs none and saves a
+    /// thread-local load and two stores per event.
     fn publish_one<X>(
         &self,
         blocking: bool,
+        user_code: bool,
         input: X,
         write: impl FnOnce(X, &mut T),
     ) -> Result<(), (ClaimError, X)> {
@@ -416,7 +428,7 @@ impl<T> Producer<T> {
             Ok(claimed) => claimed,
             Err(e) => return Err((e, input)),
         };
-        let mut guard = PublishOnDrop::new(&self.shared, claimed, 1);
+        let mut guard = PublishOnDrop::new(&self.shared, claimed, 1, user_code);
         let index = sequencer.index(claimed.start);
         // SAFETY: `claimed` gave this thread sequence `claimed.start` alone
         // (the cursor CAS), the consumer finished with the slot's previous lap
@@ -430,7 +442,7 @@ impl<T> Producer<T> {
     /// Fills the `n` slots of `claimed` with `write(i, slot)`, then publishes
     /// them.
     fn fill(&self, claimed: Claimed, n: u64, mut write: impl FnMut(usize, &mut T)) {
-        let mut guard = PublishOnDrop::new(&self.shared, claimed, n);
+        let mut guard = PublishOnDrop::new(&self.shared, claimed, n, true);
         for i in 0..n {
             let index = self.shared.sequencer.index(claimed.start + i);
             // SAFETY: as in `publish_one`, for every sequence of the claim.
@@ -496,14 +508,20 @@ struct PublishOnDrop<'a, T> {
 }
 
 impl<'a, T> PublishOnDrop<'a, T> {
-    fn new(shared: &'a Shared<T>, claimed: Claimed, len: u64) -> Self {
+    /// `user_code`: whether the write may run user code (which could
+    /// publish into the ring again); only then is the claim recorded.
+    fn new(shared: &'a Shared<T>, claimed: Claimed, len: u64, user_code: bool) -> Self {
         Self {
             shared,
             claimed,
             len,
             written: 0,
             // `released` cannot pass `claimed.start` until this publishes.
-            _held: Hold::new(shared.sequencer.id(), claimed.start),
+            _held: if user_code {
+                Hold::new(shared.sequencer.id(), claimed.start)
+            } else {
+                Hold::none()
+            },
         }
     }
 }

@@ -45,6 +45,12 @@ pub(crate) struct Hold {
 }
 
 impl Hold {
+    /// A hold that records nothing: for a write that runs no user code.
+    #[inline]
+    pub(crate) fn none() -> Self {
+        Self { recorded: false }
+    }
+
     #[inline]
     pub(crate) fn new(ring: usize, limit: u64) -> Self {
         let recorded = HELD.with(|held| {

@@ -19,7 +19,7 @@
 
 use super::capacity::MAX_CAPACITY;
 use super::reentry;
-use crate::sync::{AtomicU64, AtomicUsize, Ordering};
+use crate::sync::{AtomicU64, AtomicUsize, Locked, Ordering};
 #[cfg(not(loom))]
 use crate::wait::sleep_until_at_most;
 use crate::wait::{spin_or_yield, Sleepers, WaitAction, WaitStrategy};
@@ -55,6 +55,20 @@ const fn published(seq: u64) -> u64 {
 const fn skipped(seq: u64) -> u64 {
     (seq + 1) | SKIPPED
 }
+
+/// While the consumer spins waiting for data, it reads the next slot's marker
+/// only on every `SPIN_POLL_EVERY`-th spin (see `wait_for_data`): at most this
+/// many spin hints of extra latency (well under a microsecond), for a
+/// producer that is not interrupted once per event.
+/// (Under loom, every spin is a scheduling point: look every time.)
+#[cfg(not(loom))]
+pub(crate) const SPIN_POLL_EVERY: u32 = 16;
+#[cfg(loom)]
+pub(crate) const SPIN_POLL_EVERY: u32 = 1;
+
+/// A blocking claim waiting for room yields on every `CLAIM_YIELD_EVERY`-th
+/// attempt even when its strategy says spin (see `Sequencer::claim`).
+const CLAIM_YIELD_EVERY: u32 = 64;
 
 /// Why a claim failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,6 +138,15 @@ impl ReleasedCache {
     }
 }
 
+/// The ordering of the marker stores in `publish`: Release, pairing with the
+/// Acquire load in `scan` (and `has_data`): the producer's writes to the
+/// slot happen-before the consumer's reads of it.
+#[cfg(not(ringlog_planted_bug = "publish_relaxed"))]
+const PUBLISH_ORDER: Ordering = Ordering::Release;
+// Planted bug for the loom models (docs/design.md, "Verification").
+#[cfg(ringlog_planted_bug = "publish_relaxed")]
+const PUBLISH_ORDER: Ordering = Ordering::Relaxed;
+
 /// The orderings of [`ReleasedCache`]'s load and store.
 #[cfg(not(ringlog_planted_bug = "cache_relaxed"))]
 const CACHE_LOAD: Ordering = Ordering::Acquire;
@@ -159,6 +182,10 @@ pub(crate) struct Sequencer {
     /// Live [`Producer`](crate::Producer) handles; the last one to drop closes
     /// the ring.
     producers: AtomicUsize,
+    /// Sequence ranges `(start, n)` that blocking claims took but gave up
+    /// on because the ring closed ([`Sequencer::abandon`]); never published.
+    /// Written only after `CLOSED` is set, read by the consumer only then.
+    abandoned: Locked<Vec<(u64, u64)>>,
     /// Where the consumer sleeps while the ring is empty.
     consumer_sleepers: Sleepers,
     /// Where producers sleep while the ring is full.
@@ -186,6 +213,7 @@ impl Sequencer {
             markers: (0..capacity).map(|_| AtomicU64::new(0)).collect(),
             mask: capacity as u64 - 1,
             producers: AtomicUsize::new(1),
+            abandoned: Locked::new(Vec::new()),
             consumer_sleepers: Sleepers::new(),
             producer_sleepers: Sleepers::new(),
             wait,
@@ -268,10 +296,151 @@ impl Sequencer {
         }
     }
 
-    /// Claims `n` sequences, waiting for room by the wait strategy; fails
-    /// with `WouldDeadlock` instead of waiting for room that only this
-    /// thread could free.
+    /// Claims `n` sequences, waiting for room by the wait strategy.
+    ///
+    /// The sequences are taken first, by one `fetch_add` on the cursor (the
+    /// LMAX Disruptor's `MultiProducerSequencer.next()`): no retry loop under
+    /// contention, and claims get room in the order they were made, so a
+    /// batch is not starved by single-slot claims that slip in whenever one
+    /// slot is free. Then the claim waits until the consumer has released
+    /// the previous lap of its slots.
+    ///
+    /// A `fetch_add` claim cannot be undone, so two cases take another way:
+    /// - a thread that holds this ring (inside a write closure or a consumer
+    ///   handler of it, see [`super::reentry`]) may be waiting for room only
+    ///   it could free: it claims by [`Sequencer::claim_checked`], which takes
+    ///   sequences only once there is room and fails with `WouldDeadlock`
+    ///   without having claimed anything;
+    /// - a claim made after the ring closed, or still waiting for room when
+    ///   it closes, gives up with `Closed` and records its sequences as
+    ///   *abandoned* ([`Sequencer::abandon`]); it never writes their slots or
+    ///   markers, and the consumer of the closed ring steps over them.
     pub(crate) fn claim(&self, n: u64, cache: &ReleasedCache) -> Result<Claimed, ClaimError> {
+        if reentry::held_limit(self.id()).is_some() {
+            return self.claim_checked(n, cache);
+        }
+        // Relaxed: as for the CAS in `try_claim`, the RMW only decides who
+        // owns [start, end) (one word's modification order); slot data is
+        // ordered by `released` (below) and the markers.
+        let previous = self.cursor.fetch_add(n, Ordering::Relaxed);
+        let start = previous & SEQ_MASK;
+        if previous & CLOSED != 0 {
+            self.abandon(start, n);
+            return Err(ClaimError::Closed);
+        }
+        // The consumer's sleeper flag survives an addition (a CAS claim
+        // replaces the word and drops it): clear it, and wake the consumer
+        // if this claim is the one that cleared it. A claim that saw the
+        // flag but lost the clearing race does not wake: the one that
+        // cleared it does, and the consumer, woken before this claim is
+        // published, polls for it (`sleep_for_data` does not sleep while a
+        // claim is in flight).
+        let mut wake_consumer = previous & CONSUMER_SLEEPING != 0 && self.clear_consumer_flag();
+        let end = start + n;
+        if wake_consumer && end > cache.get() + self.capacity() {
+            // We may wait for room, which may take the consumer reading an
+            // earlier claim whose claimer saw the flag too but did not clear
+            // it (so will not wake it): wake it now, not after our publish,
+            // or both sides could wait for each other forever. (Found by the
+            // loom model `batch_claim_races_single_claim`.)
+            self.consumer_sleepers.wake_all();
+            wake_consumer = false;
+        }
+        let mut attempt = 0u32;
+        while end > cache.get() + self.capacity() {
+            // Acquire pairs with the Release swap in `release`, as in
+            // `try_claim`: the consumer's reads of the previous lap of our
+            // slots happen-before we overwrite them.
+            let released = self.released.load(Ordering::Acquire) & SEQ_MASK;
+            cache.set(released);
+            // A claim that had to wait gives up once the ring is closed, even
+            // if the room came with the close: as a CAS claim, which fails on
+            // the closed cursor, a blocked publish returns `Closed` with its
+            // value. (If the room came from a release the consumer made after
+            // closing, the Acquire load above makes the close visible to the
+            // Relaxed load here: the close's RMW happens-before that release.)
+            if self.is_closed() {
+                // (`wake_consumer` is false here: a claim that cleared the
+                // flag and had to wait woke the consumer before waiting.)
+                self.abandon(start, n);
+                return Err(ClaimError::Closed);
+            }
+            if end <= released + self.capacity() {
+                break;
+            }
+            match self.wait.action(attempt) {
+                WaitAction::Park => self.sleep_for_room(released),
+                // A claim that waits for room holds sequences that later
+                // claims queue behind (room comes in claim order): even when
+                // the strategy says spin, give the core away now and then,
+                // so that with more spinning threads than cores the claim
+                // the consumer needs next is not left descheduled until a
+                // spinner is preempted. (Without this, 4 BusySpin producers
+                // on a 2-slot ring made `wait::busy_spin_with_more_threads_than_cores`
+                // miss its 120 s watchdog.)
+                WaitAction::Spin if attempt % CLAIM_YIELD_EVERY == CLAIM_YIELD_EVERY - 1 => {
+                    crate::sync::yield_now()
+                }
+                // No deadline: blocking producer calls wait for room until
+                // it comes or the ring closes.
+                action => spin_or_yield(action, None),
+            }
+            attempt = attempt.saturating_add(1);
+        }
+        Ok(Claimed {
+            start,
+            wake_consumer,
+        })
+    }
+
+    /// Clears the consumer's sleeper flag in `cursor`; whether this call
+    /// cleared it (so the caller must wake the consumer).
+    fn clear_consumer_flag(&self) -> bool {
+        // Relaxed: the flag carries no data (the wake is ordered by the
+        // consumer sleepers' mutex); the RMW's result tells exactly one
+        // claimer that it cleared the flag the consumer set.
+        self.cursor.fetch_and(!CONSUMER_SLEEPING, Ordering::Relaxed) & CONSUMER_SLEEPING != 0
+    }
+
+    /// Records that sequences `[start, start + n)` were claimed but will never
+    /// be published: a blocking claim gave up because the ring closed.
+    /// Called only once `CLOSED` is set; the consumer looks here only then.
+    fn abandon(&self, start: u64, n: u64) {
+        // Planted bug for the loom models: a claim that gives up on close
+        // leaves a hole the consumer of the closed ring waits on forever.
+        #[cfg(ringlog_planted_bug = "no_abandon")]
+        if true {
+            let _ = (start, n);
+            return;
+        }
+        self.abandoned.lock().push((start, n));
+    }
+
+    /// If a range of abandoned sequences starts at `next`, its length (taken
+    /// off the list: the consumer steps over it). For a closed ring: the list
+    /// is empty while the ring is open.
+    pub(crate) fn take_abandoned(&self, next: u64) -> Option<u64> {
+        let mut abandoned = self.abandoned.lock();
+        let i = abandoned.iter().position(|&(start, _)| start == next)?;
+        Some(abandoned.swap_remove(i).1)
+    }
+
+    /// Whether the ring is closed and abandoned sequences start at `next`.
+    fn abandoned_at(&self, next: u64) -> bool {
+        self.is_closed()
+            && self
+                .abandoned
+                .lock()
+                .iter()
+                .any(|&(start, _)| start == next)
+    }
+
+    /// Claims `n` sequences only once there is room for all of them (a CAS
+    /// per attempt), waiting by the wait strategy; fails with
+    /// `WouldDeadlock`, having claimed nothing, instead of waiting for room
+    /// that only this thread could free. The blocking claim of a thread that
+    /// holds this ring (see [`Sequencer::claim`]).
+    fn claim_checked(&self, n: u64, cache: &ReleasedCache) -> Result<Claimed, ClaimError> {
         let mut attempt = 0u32;
         // Looked up when the ring is first found full, never on the fast
         // path; it cannot change while this thread waits here.
@@ -330,21 +499,12 @@ impl Sequencer {
     /// as events, the rest as skipped. Then wakes the consumer if the claim
     /// found it asleep.
     pub(crate) fn publish(&self, claimed: Claimed, n: u64, written: u64) {
-        for seq in claimed.start..claimed.start + n {
-            let marker = if seq - claimed.start < written {
-                published(seq)
-            } else {
-                skipped(seq)
-            };
-            // Release pairs with the Acquire load in `scan` (and
-            // `has_data`): our writes to the slot happen-before the
-            // consumer's reads of it.
-            #[cfg(not(ringlog_planted_bug = "publish_relaxed"))]
-            let order = Ordering::Release;
-            // Planted bug for the loom models (docs/design.md, "Verification").
-            #[cfg(ringlog_planted_bug = "publish_relaxed")]
-            let order = Ordering::Relaxed;
-            self.marker(seq).store(marker, order);
+        if n == 1 && written == 1 {
+            // The single-event publish, without the loop.
+            self.marker(claimed.start)
+                .store(published(claimed.start), PUBLISH_ORDER);
+        } else {
+            self.publish_each(claimed.start, n, written);
         }
         // Planted bug for the loom models: the claimer ignores the consumer's
         // sleeper flag it cleared, so a parked consumer is never woken.
@@ -355,6 +515,19 @@ impl Sequencer {
         };
         if claimed.wake_consumer {
             self.consumer_sleepers.wake_all();
+        }
+    }
+
+    /// Stores the markers of `n` sequences from `start`: the first `written`
+    /// published, the rest skipped.
+    fn publish_each(&self, start: u64, n: u64, written: u64) {
+        for seq in start..start + n {
+            let marker = if seq - start < written {
+                published(seq)
+            } else {
+                skipped(seq)
+            };
+            self.marker(seq).store(marker, PUBLISH_ORDER);
         }
     }
 
@@ -430,9 +603,12 @@ impl Sequencer {
     /// Whether the ring is closed and every claimed sequence is below `next`,
     /// i.e. nothing more can ever be published.
     pub(crate) fn is_drained(&self, next: u64) -> bool {
-        // Relaxed: once CLOSED is set the cursor never moves again, and its
-        // sequence part counts claims, not publications (those are read
-        // through the markers).
+        // Relaxed: the sequence part counts claims, not publications (those
+        // are read through the markers). Once CLOSED is set, only blocking
+        // claims that abandon what they took move it (`claim`); the consumer
+        // steps over those ranges (`take_abandoned`), so `next` reaches the
+        // cursor. A claim that moves it after this load returned true finds
+        // a consumer that already reported `Closed`: nothing waits for it.
         let cursor = self.cursor.load(Ordering::Relaxed);
         cursor & CLOSED != 0 && cursor & SEQ_MASK == next
     }
@@ -460,27 +636,37 @@ impl Sequencer {
     }
 
     /// Waits until sequence `next` is published (or abandoned), the ring is
-    /// closed and drained, or `deadline` passes.
+    /// closed and drained, or `deadline` passes. Returns the number of failed
+    /// attempts before the data came (0: it was there at once).
     pub(crate) fn wait_for_data(
         &self,
         next: u64,
         deadline: Option<Instant>,
-    ) -> Result<(), WaitError> {
+    ) -> Result<u32, WaitError> {
         #[cfg(loom)]
         debug_assert!(deadline.is_none(), "loom has no clock");
         let mut attempt = 0u32;
         let mut in_flight_polls = 0u32;
         loop {
-            if self.has_data(next) {
-                return Ok(());
-            }
             let action = self.wait.action(attempt);
+            // While spinning, look at the marker of `next` (the line the
+            // producer is writing) only every SPIN_POLL_EVERY-th time round:
+            // a consumer reading it at full speed steals it from the
+            // producer once per event, and both fall into lock-step.
+            let look = action != WaitAction::Spin || attempt % SPIN_POLL_EVERY == 0;
+            if look && self.has_data(next) {
+                return Ok(attempt);
+            }
             // While spinning, look at the cursor (a line every claim writes)
             // and the clock only every 64th time round, so that a spinning
             // consumer does not slow the producers it waits for.
             let look_around = action != WaitAction::Spin || attempt % 64 == 0;
             if look_around && self.is_drained(next) {
                 return Err(WaitError::Closed);
+            }
+            if look_around && self.abandoned_at(next) {
+                // The caller's poll steps over it.
+                return Ok(attempt);
             }
             #[cfg(not(loom))]
             if look_around && deadline.is_some_and(|d| Instant::now() >= d) {
@@ -624,7 +810,7 @@ mod tests {
                 assert!(claimed.wake_consumer);
                 sequencer.publish(claimed, 1, 1);
             });
-            assert_eq!(sequencer.wait_for_data(1, None), Ok(()));
+            assert!(sequencer.wait_for_data(1, None).is_ok());
         });
     }
 

@@ -219,6 +219,16 @@ fn ratios(results: &Results) -> String {
     md
 }
 
+/// The ringlog families the steadiness target (issue 10) applies to: the
+/// strategies that leave the core to the other side (not BusySpin, which
+/// starves whoever it waits for once threads outnumber cores).
+const STEADY_FAMILIES: [&str; 3] = ["ringlog Yield", "ringlog Park", "ringlog Sleep"];
+
+/// The worst run's throughput ÷ the median run's.
+fn steadiness(samples: &[Sample]) -> Option<f64> {
+    summary(samples, Metric::Rate).map(|s| s.min / s.median)
+}
+
 /// The issue's targets, each with the measured ratio and whether it is met.
 fn targets(results: &Results) -> String {
     let mut table = Table::new(["target", "measured", "met?"], 3);
@@ -257,6 +267,20 @@ fn targets(results: &Results) -> String {
             verdict(r, 5.0).into(),
         ]);
     }
+    for c in ours().filter(|c| STEADY_FAMILIES.contains(&c.family)) {
+        for p in PRODUCER_COUNTS {
+            let r = steadiness(samples(results, c, p));
+            table.row([
+                format!(
+                    "steadiness: worst run ≥ 0.6× median, {}, {}",
+                    c.label,
+                    producers_label(p)
+                ),
+                format!("min ÷ median = {}", fmt_ratio(r)),
+                verdict(r, 0.6).into(),
+            ]);
+        }
+    }
     for c in ours() {
         let r = scaling(results, c);
         table.row([
@@ -265,7 +289,7 @@ fn targets(results: &Results) -> String {
             verdict(r, 0.8).into(),
         ]);
     }
-    format!("\n### Targets (issue 5)\n\n{}", table.finish())
+    format!("\n### Targets (issues 5 and 10)\n\n{}", table.finish())
 }
 
 /// One plot per publish mode (the channels, which have no batch send, in
