@@ -300,9 +300,12 @@ impl Call {
             names = list(&|i| format!("K{i}")),
         ));
 
-        // The target's own filter directives, if the logger has any, before
-        // anything is formatted (the level was checked above).
-        out.push("if __ringlog_logger.enabled_for(__RINGLOG_LEVEL, __RINGLOG_CALLSITE.target()) {");
+        // The target's own filter directives, if the logger has any, and a
+        // full ring under a dropping policy, before anything is formatted
+        // (the level was checked above).
+        out.push(
+            "if __ringlog_logger.admits(__RINGLOG_LEVEL, __RINGLOG_CALLSITE.target()).is_ok() {",
+        );
         // Before the claim: eager pieces formatted, lengths measured.
         out.push("let mut __ringlog_f = RINGLOG::__private::Frame::new();");
         for step in &plan.steps {

@@ -107,9 +107,7 @@ impl Logger {
         target: &str,
         args: fmt::Arguments<'_>,
     ) -> Result<(), LogError> {
-        if !self.shared.filter.enabled(level, target) {
-            return Err(LogError::Filtered);
-        }
+        self.admits(level, target)?;
         // User code (the arguments' `Display` impls) runs here, before the
         // claim: see "Logging from inside logging" in the module docs.
         let mut scratch = None;
@@ -253,6 +251,29 @@ impl Logger {
                 TryPublishError::Full(_) => LogError::Dropped,
                 TryPublishError::Closed(_) => LogError::Closed,
             })
+    }
+
+    /// Whether a record of `level` for `target` is worth preparing: the
+    /// filter keeps it and, when the full policy drops this level, the ring
+    /// does not look full. A record refused for a full ring is counted as
+    /// dropped here, before anything is formatted: shedding load costs a
+    /// check, not a formatted message. The log macros' expansion and the
+    /// integrations call it first; [`log`](Logger::log) calls it itself.
+    ///
+    /// # Errors
+    ///
+    /// [`LogError::Filtered`] or [`LogError::Dropped`].
+    #[doc(hidden)]
+    #[inline]
+    pub fn admits(&self, level: Level, target: &str) -> Result<(), LogError> {
+        if !self.shared.filter.enabled(level, target) {
+            return Err(LogError::Filtered);
+        }
+        if !self.shared.policy.blocks(level) && self.producer.looks_full() {
+            self.note_drop(level);
+            return Err(LogError::Dropped);
+        }
+        Ok(())
     }
 
     /// Whether waiting for the writer thread here would wait for this thread

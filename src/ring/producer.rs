@@ -154,6 +154,11 @@ impl<T> Producer<T> {
         self.shared.sequencer.close();
     }
 
+    /// Whether the ring looked full just now (a hint; the claim decides).
+    pub(crate) fn looks_full(&self) -> bool {
+        self.shared.sequencer.looks_full()
+    }
+
     /// If this thread holds an unpublished claim in this ring (it is inside a
     /// write closure) or runs its consumer inside a handler or a
     /// `Consumer::hold` window: the sequence the consumer

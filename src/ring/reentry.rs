@@ -18,9 +18,11 @@
 //! set around every write closure and every handler run: a load and two
 //! stores on a line no other thread touches, beside a publish's CAS and
 //! Release stores (the cost measured is in `docs/design.md`). It is read only
-//! when a blocking claim finds the ring full. One ring per thread is tracked,
-//! the outermost held: a publish into ring B from a closure of ring B nested
-//! inside a closure of ring A is not detected.
+//! when a blocking claim finds the ring full. Two rings per thread are
+//! tracked, the two outermost held: so a claim in ring B made while this
+//! thread consumes ring A (the logger's writer thread, which holds its ring
+//! for its whole life, calling a sink that logs into another logger) is
+//! still seen. A third ring nested inside those two is not.
 
 use crate::sync::thread_local_cell;
 
@@ -33,33 +35,53 @@ thread_local_cell! {
     static HELD: (usize, u64) = NONE;
 }
 
+thread_local_cell! {
+    /// A second ring held inside the first (`NONE` if none): recorded only
+    /// while `HELD` holds another ring.
+    static HELD_INNER: (usize, u64) = NONE;
+}
+
 /// Records, until dropped, that this thread holds `ring` so that `released`
-/// cannot pass `limit`, unless this thread already holds a ring: then the
-/// outer record stays (for the same ring its limit is the lower one, since
-/// an inner claim or handler starts later; for another ring, only the
-/// outermost is tracked).
+/// cannot pass `limit`, unless this thread already holds that ring: then the
+/// outer record stays (its limit is the lower one, since an inner claim or
+/// handler starts later). A second ring is recorded beside the first; a
+/// third is not tracked.
 #[must_use]
 pub(crate) struct Hold {
-    /// Whether this hold wrote the record (and so clears it on drop).
-    recorded: bool,
+    /// Which record this hold wrote (and so clears on drop).
+    recorded: Recorded,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Recorded {
+    Nothing,
+    Outer,
+    Inner,
 }
 
 impl Hold {
     /// A hold that records nothing: for a write that runs no user code.
     #[inline]
     pub(crate) fn none() -> Self {
-        Self { recorded: false }
+        Self {
+            recorded: Recorded::Nothing,
+        }
     }
 
     #[inline]
     pub(crate) fn new(ring: usize, limit: u64) -> Self {
-        let recorded = HELD.with(|held| {
-            let free = held.get().0 == NONE.0;
-            if free {
-                held.set((ring, limit));
-            }
-            free
-        });
+        let outer = HELD.with(|held| held.get()).0;
+        let recorded = if outer == NONE.0 {
+            HELD.with(|held| held.set((ring, limit)));
+            Recorded::Outer
+        } else if outer != ring && HELD_INNER.with(|inner| inner.get()).0 == NONE.0 {
+            // Not the hot path: only a thread already holding another ring
+            // (the logger's writer thread, a nested publish) gets here.
+            HELD_INNER.with(|inner| inner.set((ring, limit)));
+            Recorded::Inner
+        } else {
+            Recorded::Nothing
+        };
         Self { recorded }
     }
 }
@@ -67,8 +89,10 @@ impl Hold {
 impl Drop for Hold {
     #[inline]
     fn drop(&mut self) {
-        if self.recorded {
-            HELD.with(|held| held.set(NONE));
+        match self.recorded {
+            Recorded::Nothing => {}
+            Recorded::Outer => HELD.with(|held| held.set(NONE)),
+            Recorded::Inner => HELD_INNER.with(|inner| inner.set(NONE)),
         }
     }
 }
@@ -76,8 +100,15 @@ impl Drop for Hold {
 /// The limit `released` cannot pass while this thread waits, if it holds
 /// `ring` (see the module docs).
 pub(crate) fn held_limit(ring: usize) -> Option<u64> {
+    if ring == NONE.0 {
+        return None;
+    }
     let (held, limit) = HELD.with(|held| held.get());
-    (held == ring && ring != NONE.0).then_some(limit)
+    if held == ring {
+        return Some(limit);
+    }
+    let (inner, limit) = HELD_INNER.with(|inner| inner.get());
+    (inner == ring).then_some(limit)
 }
 
 #[cfg(all(test, not(loom)))]
@@ -93,9 +124,17 @@ mod tests {
             {
                 let _inner = Hold::new(8, 9); // a later claim in the same ring
                 assert_eq!(held_limit(8), Some(5));
-                let _other = Hold::new(16, 1); // only the outermost is tracked
-                assert_eq!((held_limit(8), held_limit(16)), (Some(5), None));
+                let other = Hold::new(16, 1); // a second ring is tracked too
+                assert_eq!((held_limit(8), held_limit(16)), (Some(5), Some(1)));
+                let third = Hold::new(24, 3); // a third is not
+                assert_eq!(held_limit(24), None);
+                drop(third);
+                drop(other);
+                assert_eq!(held_limit(16), None);
+                let _again = Hold::new(32, 7); // the inner record is free again
+                assert_eq!(held_limit(32), Some(7));
             }
+            assert_eq!(held_limit(32), None);
             assert_eq!(held_limit(8), Some(5));
         }
         assert_eq!(held_limit(8), None);

@@ -568,6 +568,17 @@ impl Sequencer {
         self.cursor.load(Ordering::Relaxed) & CLOSED != 0
     }
 
+    /// Whether the ring looked full at one instant: every slot claimed and
+    /// not yet released. A hint for callers that would rather not prepare
+    /// an event they will not be able to publish; the claim decides.
+    pub(crate) fn looks_full(&self) -> bool {
+        // Relaxed, both: a hint read from two words at slightly different
+        // times; nothing is published or read on the strength of it.
+        let cursor = self.cursor.load(Ordering::Relaxed) & SEQ_MASK;
+        let released = self.released.load(Ordering::Relaxed) & SEQ_MASK;
+        cursor >= released + self.capacity()
+    }
+
     // ----- consumer --------------------------------------------------------
 
     /// Scans from `next`: skips a prefix of abandoned sequences, then counts

@@ -117,3 +117,52 @@ fn per_level_policy_drops_verbose_and_blocks_severe() {
         guard.shutdown().unwrap();
     });
 }
+
+/// Counts how often it is formatted.
+struct Counted(std::sync::Arc<std::sync::atomic::AtomicU64>);
+
+impl std::fmt::Display for Counted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        f.write_str("counted")
+    }
+}
+
+/// Under a dropping policy a record refused for a full ring is not
+/// formatted first: shedding load costs a check, not a message (found by
+/// review, once formatting moved before the claim).
+#[test]
+fn a_record_dropped_on_a_full_ring_is_not_formatted() {
+    with_deadline("drop_not_formatted", 30, || {
+        let sink = MemorySink::gated();
+        let gate = std::sync::Arc::clone(&sink.gate);
+        let (logger, guard) = LoggerBuilder::with_sink(sink)
+            .capacity(4)
+            .full_policy(ringlog::log::FullPolicy::Drop)
+            .build()
+            .unwrap();
+        // The writer takes one record and waits at the gate: the ring fills.
+        logger.info("app", format_args!("first")).unwrap();
+        gate.wait_entered(1);
+        let calls = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let mut dropped = 0;
+        for _ in 0..100 {
+            if logger.info(
+                "app",
+                format_args!("{}", Counted(std::sync::Arc::clone(&calls))),
+            ) == Err(ringlog::log::LogError::Dropped)
+            {
+                dropped += 1;
+            }
+        }
+        gate.open();
+        guard.shutdown().unwrap();
+        assert!(dropped >= 90, "{dropped}");
+        let formatted = calls.load(std::sync::atomic::Ordering::Relaxed);
+        assert!(
+            formatted <= 100 - dropped,
+            "{formatted} messages formatted for {} records kept",
+            100 - dropped
+        );
+    });
+}

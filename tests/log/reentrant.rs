@@ -7,7 +7,9 @@
 
 use crate::common::with_deadline;
 use crate::log_common::temp_path;
-use ringlog::log::{FlushError, LogError, LogGuard, Logger, LoggerBuilder, ShutdownError, Sink};
+use ringlog::log::{
+    Encode, FlushError, LogError, LogGuard, Logger, LoggerBuilder, ShutdownError, Sink,
+};
 use std::fmt;
 use std::io;
 use std::sync::{Arc, Mutex};
@@ -328,5 +330,89 @@ fn a_sink_that_flushes_or_drops_the_guard_returns_at_once() {
         assert!(String::from_utf8(view.bytes.lock().unwrap().clone())
             .unwrap()
             .contains("app: first"));
+    });
+}
+
+/// An `Encode` value whose `encode` flushes a logger and records the result.
+struct FlushesInEncode {
+    logger: Logger,
+    outcomes: Arc<Mutex<Vec<(Result<(), FlushError>, Duration)>>>,
+}
+
+impl fmt::Display for FlushesInEncode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("flushes")
+    }
+}
+
+impl Encode for FlushesInEncode {
+    type Decoded<'a> = u8;
+    fn encoded_len(&self) -> usize {
+        1
+    }
+    fn encode(&self, buf: &mut [u8]) {
+        let started = Instant::now();
+        let result = self.logger.flush();
+        self.outcomes
+            .lock()
+            .unwrap()
+            .push((result, started.elapsed()));
+        buf[0] = 7;
+    }
+    fn decode(buf: &[u8]) -> u8 {
+        buf[0]
+    }
+}
+
+/// A sink that, on each write, logs into a second logger `b` through the
+/// macro with a `FlushesInEncode` argument.
+struct LogsIntoB {
+    b: Arc<Mutex<Option<FlushesInEncode>>>,
+}
+
+impl Sink for LogsIntoB {
+    fn write_run(&mut self, _bytes: &[u8]) -> io::Result<()> {
+        if let Some(value) = self.b.lock().unwrap().take() {
+            let b = value.logger.clone();
+            ringlog::info!(logger: &b, "from A's sink {}", value);
+        }
+        Ok(())
+    }
+}
+
+/// The writer thread of logger A holds A's ring for its whole life; a claim
+/// its sink makes in logger B's ring must still be seen: `Encode::encode`
+/// flushing B returns `WouldDeadlock` at once there too, as it does on an
+/// ordinary thread (found by review: it waited out B's flush timeout).
+#[test]
+fn an_encode_flushing_its_logger_from_another_loggers_sink_returns_at_once() {
+    with_deadline("reentrant_encode_flush_from_sink", 60, || {
+        let (b, b_guard) = LoggerBuilder::new(temp_path("reentrant-b"))
+            .flush_timeout(Duration::from_secs(3))
+            .build()
+            .unwrap();
+        let outcomes = Arc::new(Mutex::new(Vec::new()));
+        let value = || FlushesInEncode {
+            logger: b.clone(),
+            outcomes: Arc::clone(&outcomes),
+        };
+        // On an ordinary thread: refused at once.
+        ringlog::info!(logger: &b, "direct {}", value());
+        let direct = outcomes.lock().unwrap()[0];
+        assert_eq!(direct.0, Err(FlushError::WouldDeadlock), "{direct:?}");
+        // From logger A's sink (A's writer thread).
+        let slot = Arc::new(Mutex::new(Some(value())));
+        let (a, a_guard) = LoggerBuilder::with_sink(LogsIntoB {
+            b: Arc::clone(&slot),
+        })
+        .build()
+        .unwrap();
+        a.info("app", format_args!("wake A's writer")).unwrap();
+        a.flush_timeout(Duration::from_secs(20)).unwrap();
+        let via_sink = outcomes.lock().unwrap()[1];
+        a_guard.shutdown().unwrap();
+        b_guard.shutdown().unwrap();
+        assert_eq!(via_sink.0, Err(FlushError::WouldDeadlock), "{via_sink:?}");
+        assert!(via_sink.1 < Duration::from_millis(500), "{via_sink:?}");
     });
 }

@@ -95,7 +95,7 @@ pub fn install_log(builder: LoggerBuilder) -> Result<LogGuard, InstallError> {
 /// [`render_with_fields`] on the writer thread: `k=v` after the message in
 /// text, a `"fields"` object in JSON.
 fn log_with_fields(logger: &Logger, level: Level, record: &::log::Record<'_>) {
-    if !logger.enabled_for(level, record.target()) {
+    if logger.admits(level, record.target()).is_err() {
         return;
     }
     let mut scratch = Scratch::take();

@@ -193,7 +193,7 @@ where
     fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
         let meta = event.metadata();
         let level = level_from(meta.level());
-        if !self.logger.enabled_for(level, meta.target()) {
+        if self.logger.admits(level, meta.target()).is_err() {
             return;
         }
         let mut frame = Frame::new();
