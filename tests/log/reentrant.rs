@@ -333,10 +333,13 @@ fn a_sink_that_flushes_or_drops_the_guard_returns_at_once() {
     });
 }
 
+/// What each flush returned, and how long it took.
+type Outcomes = Arc<Mutex<Vec<(Result<(), FlushError>, Duration)>>>;
+
 /// An `Encode` value whose `encode` flushes a logger and records the result.
 struct FlushesInEncode {
     logger: Logger,
-    outcomes: Arc<Mutex<Vec<(Result<(), FlushError>, Duration)>>>,
+    outcomes: Outcomes,
 }
 
 impl fmt::Display for FlushesInEncode {
