@@ -118,16 +118,6 @@ fn per_level_policy_drops_verbose_and_blocks_severe() {
     });
 }
 
-/// Counts how often it is formatted.
-struct Counted(std::sync::Arc<std::sync::atomic::AtomicU64>);
-
-impl std::fmt::Display for Counted {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        f.write_str("counted")
-    }
-}
-
 /// Under a dropping policy a record refused for a full ring is not
 /// formatted first: shedding load costs a check, not a message (found by
 /// review, once formatting moved before the claim).
@@ -149,7 +139,10 @@ fn a_record_dropped_on_a_full_ring_is_not_formatted() {
         for _ in 0..100 {
             if logger.info(
                 "app",
-                format_args!("{}", Counted(std::sync::Arc::clone(&calls))),
+                format_args!(
+                    "{}",
+                    crate::log_common::Counted(std::sync::Arc::clone(&calls))
+                ),
             ) == Err(ringlog::log::LogError::Dropped)
             {
                 dropped += 1;

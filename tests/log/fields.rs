@@ -3,7 +3,7 @@
 //! the records that know theirs, when the logger is asked to show it.
 
 use crate::common::with_deadline;
-use crate::log_common::temp_path;
+use crate::log_common::{messages, temp_path};
 use ringlog::log::{Format, Level, LoggerBuilder};
 
 /// `log`'s records with key-value pairs, through `log::Log` directly (the
@@ -80,13 +80,8 @@ fn source_locations_are_shown_when_asked() {
             .log(Level::Info, "plain", format_args!("no location"))
             .unwrap();
         guard.shutdown().unwrap();
-        let text = std::fs::read_to_string(&path).unwrap();
-        let lines: Vec<&str> = text
-            .lines()
-            .map(|l| l.split_once("] ").unwrap().1)
-            .collect();
         assert_eq!(
-            lines,
+            messages(&path),
             [
                 "app: src/app.rs:12: request 7 user=ann \"a\" n=42 delta=-3 ok=true ratio=0.5"
                     .to_string(),

@@ -129,16 +129,6 @@ fn directives_from_the_environment_override_when_set() {
     std::fs::remove_file(&path).unwrap();
 }
 
-/// Counts how often it is formatted.
-struct Counted(std::sync::Arc<std::sync::atomic::AtomicU64>);
-
-impl std::fmt::Display for Counted {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        f.write_str("counted")
-    }
-}
-
 #[test]
 fn a_record_filtered_out_by_target_formats_nothing() {
     use std::sync::atomic::{AtomicU64, Ordering};
@@ -149,10 +139,13 @@ fn a_record_filtered_out_by_target_formats_nothing() {
         .build()
         .unwrap();
     let calls = Arc::new(AtomicU64::new(0));
-    let _ = logger.debug("noisy", format_args!("{}", Counted(Arc::clone(&calls))));
+    let _ = logger.debug(
+        "noisy",
+        format_args!("{}", crate::log_common::Counted(Arc::clone(&calls))),
+    );
     // DEBUG passes the quick level check (app=debug); the target does not.
-    ringlog::debug!(logger: &logger, target: "noisy", "{}", Counted(Arc::clone(&calls)));
-    ringlog::debug!(logger: &logger, target: "app", "{}", Counted(Arc::clone(&calls)));
+    ringlog::debug!(logger: &logger, target: "noisy", "{}", crate::log_common::Counted(Arc::clone(&calls)));
+    ringlog::debug!(logger: &logger, target: "app", "{}", crate::log_common::Counted(Arc::clone(&calls)));
     guard.shutdown().unwrap();
     assert_eq!(
         calls.load(Ordering::Relaxed),

@@ -3,7 +3,7 @@
 //! deferred type whose formatting panics on the writer thread.
 
 use crate::common::{quiet_panics_starting_with, with_deadline};
-use crate::log_common::temp_path;
+use crate::log_common::{messages, temp_path};
 use ringlog::log::{Encode, Logger, LoggerBuilder};
 use std::fmt;
 
@@ -47,11 +47,7 @@ fn a_display_that_logs_does_not_wedge() {
             ringlog::info!(logger: &logger, target: "outer", "{} {:>4}", Logs(&logger, i), Plain(i));
         }
         guard.shutdown().unwrap();
-        let text = std::fs::read_to_string(&path).unwrap();
-        let lines: Vec<&str> = text
-            .lines()
-            .map(|l| l.split_once("] ").unwrap().1)
-            .collect();
+        let lines = messages(&path);
         assert_eq!(lines.len(), 4000);
         for (i, pair) in lines.chunks(2).enumerate() {
             // The inner record is logged while the outer one is formatted,

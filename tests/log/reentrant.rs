@@ -6,7 +6,7 @@
 //! hook is process-wide.)
 
 use crate::common::with_deadline;
-use crate::log_common::temp_path;
+use crate::log_common::{messages, temp_path};
 use ringlog::log::{
     Encode, FlushError, LogError, LogGuard, Logger, LoggerBuilder, ShutdownError, Sink,
 };
@@ -27,15 +27,6 @@ impl fmt::Display for LogsWhileFormatted<'_> {
         assert_eq!(logged, Ok(()), "the nested call is written, not dropped");
         write!(f, "outer {}", self.i)
     }
-}
-
-/// The messages of `path`'s lines, in file order.
-fn messages(path: &std::path::Path) -> Vec<String> {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .map(|l| l.split_once("] ").unwrap().1.to_string())
-        .collect()
 }
 
 #[test]

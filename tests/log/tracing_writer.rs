@@ -1,7 +1,7 @@
 //! The `tracing` integration: a fmt subscriber writing through a `Logger`.
 
 use crate::common::with_deadline;
-use crate::log_common::temp_path;
+use crate::log_common::{fmt_subscriber, temp_path};
 use ringlog::log::{FullPolicy, Level, LoggerBuilder};
 
 #[test]
@@ -14,11 +14,7 @@ fn tracing_events_become_lines() {
             .full_policy(FullPolicy::BlockAtOrAbove(Level::Warn))
             .build()
             .unwrap();
-        let subscriber = tracing_subscriber::fmt()
-            .with_writer(logger.clone())
-            .with_ansi(false)
-            .with_max_level(tracing::Level::TRACE)
-            .finish();
+        let subscriber = fmt_subscriber(&logger);
         tracing::subscriber::with_default(subscriber, || {
             let threads: Vec<_> = (0..3)
                 .map(|t| {
@@ -76,11 +72,7 @@ fn the_loggers_per_target_filter_applies_to_fmt_lines() {
             .filter("error,app=debug")
             .build()
             .unwrap();
-        let subscriber = tracing_subscriber::fmt()
-            .with_writer(logger.clone())
-            .with_ansi(false)
-            .with_max_level(tracing::Level::TRACE)
-            .finish();
+        let subscriber = fmt_subscriber(&logger);
         tracing::subscriber::with_default(subscriber, || {
             tracing::debug!(target: "app", "kept for app");
             tracing::debug!(target: "noisy", "left out for noisy");

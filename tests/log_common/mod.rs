@@ -310,3 +310,33 @@ pub fn set_mtime(path: &std::path::Path, time: std::time::SystemTime) {
         .set_modified(time)
         .unwrap();
 }
+
+/// The messages of `path`'s text lines (what follows `] `), in file order.
+pub fn messages(path: &std::path::Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| l.split_once("] ").unwrap().1.to_string())
+        .collect()
+}
+
+/// A `Display` value that counts how often it is formatted.
+pub struct Counted(pub std::sync::Arc<std::sync::atomic::AtomicU64>);
+
+impl std::fmt::Display for Counted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        f.write_str("counted")
+    }
+}
+
+/// A `tracing_subscriber::fmt` subscriber writing through `logger`, every
+/// level enabled, no ANSI codes.
+#[cfg(feature = "tracing")]
+pub fn fmt_subscriber(logger: &ringlog::log::Logger) -> impl tracing::Subscriber + Send + Sync {
+    tracing_subscriber::fmt()
+        .with_writer(logger.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::TRACE)
+        .finish()
+}
