@@ -47,6 +47,15 @@ pub fn parking_ring(capacity: usize) -> (ringlog::Producer<u64>, ringlog::Consum
         .unwrap()
 }
 
+/// A [`parking_ring`] of 2 slots, both taken by producer 0's events 0 and 1:
+/// the next push must wait for room.
+pub fn full_parking_ring() -> (ringlog::Producer<u64>, ringlog::Consumer<u64>) {
+    let (producer, consumer) = parking_ring(2);
+    producer.push(event(0, 0)).unwrap();
+    producer.push(event(0, 1)).unwrap();
+    (producer, consumer)
+}
+
 /// Consumes until the ring is closed and drained; returns the events in the
 /// order they were handed over.
 pub fn drain(consumer: &mut ringlog::Consumer<u64>) -> Vec<u64> {

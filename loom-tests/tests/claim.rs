@@ -5,7 +5,7 @@
 #![cfg(loom)]
 
 use loom::thread;
-use loom_tests::{assert_exactly_once_fifo, drain, event, model, parking_ring};
+use loom_tests::{assert_exactly_once_fifo, drain, event, full_parking_ring, model, parking_ring};
 use ringlog::PublishError;
 
 /// Two producers claim on a full ring (2 slots) and wait for room; the
@@ -16,9 +16,7 @@ use ringlog::PublishError;
 #[test]
 fn claims_waiting_for_room_when_the_ring_closes() {
     model(|| {
-        let (producer, mut consumer) = parking_ring(2);
-        producer.push(event(0, 0)).unwrap();
-        producer.push(event(0, 1)).unwrap();
+        let (producer, mut consumer) = full_parking_ring();
         let workers: Vec<_> = (1..3)
             .map(|id| {
                 let producer = producer.clone();

@@ -2,7 +2,7 @@
 #![cfg(loom)]
 
 use loom::thread;
-use loom_tests::{assert_exactly_once_fifo, drain, event, model, parking_ring};
+use loom_tests::{assert_exactly_once_fifo, drain, event, full_parking_ring, model, parking_ring};
 use ringlog::PublishError;
 
 /// A producer parks on a full ring (2 slots) while the consumer closes it (by
@@ -12,9 +12,7 @@ use ringlog::PublishError;
 fn close_while_producer_waits_on_full_ring() {
     for drop_consumer in [false, true] {
         model(move || {
-            let (producer, mut consumer) = parking_ring(2);
-            producer.push(event(0, 0)).unwrap();
-            producer.push(event(0, 1)).unwrap();
+            let (producer, mut consumer) = full_parking_ring();
             let blocked = thread::spawn(move || producer.push(event(0, 2)));
             if drop_consumer {
                 drop(consumer);

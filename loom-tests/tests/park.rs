@@ -6,7 +6,7 @@
 #![cfg(loom)]
 
 use loom::thread;
-use loom_tests::{assert_exactly_once_fifo, event, model, parking_ring};
+use loom_tests::{assert_exactly_once_fifo, event, full_parking_ring, model, parking_ring};
 
 /// Model 4: the consumer parks at once on an empty ring (`Park::new(0, 0)`)
 /// while two producers publish one event each; it must wake for both.
@@ -60,9 +60,7 @@ fn producer_parks_no_lost_wake_up() {
 #[test]
 fn two_producers_park_on_full_ring() {
     model(|| {
-        let (producer, mut consumer) = parking_ring(2);
-        producer.push(event(0, 0)).unwrap();
-        producer.push(event(0, 1)).unwrap();
+        let (producer, mut consumer) = full_parking_ring();
         let workers: Vec<_> = (1..3)
             .map(|id| {
                 let producer = producer.clone();

@@ -136,6 +136,7 @@ impl<T> Consumer<T> {
     /// released. For a consumer that calls out to user code (the logger's
     /// writer thread calling its sink), as [`ReadChunk::handle`] does around
     /// its handler.
+    #[cfg_attr(loom, allow(dead_code))] // the logger, absent under loom
     pub(crate) fn hold(&self) -> Hold {
         Hold::new(self.shared.sequencer.id(), self.next)
     }

@@ -155,6 +155,7 @@ impl<T> Producer<T> {
     }
 
     /// Whether the ring looked full just now (a hint; the claim decides).
+    #[cfg_attr(loom, allow(dead_code))] // the logger, absent under loom
     pub(crate) fn looks_full(&self) -> bool {
         self.shared.sequencer.looks_full()
     }
@@ -164,6 +165,7 @@ impl<T> Producer<T> {
     /// `Consumer::hold` window: the sequence the consumer
     /// cannot release past until this thread moves on ([`super::reentry`]).
     /// A thread-local read.
+    #[cfg_attr(loom, allow(dead_code))] // the logger, absent under loom
     pub(crate) fn held_by_this_thread(&self) -> Option<u64> {
         reentry::held_limit(self.shared.sequencer.id())
     }
