@@ -542,7 +542,7 @@ unsafe impl<T: Send> Send for ReadChunk<'_, T> {}
 // `MutexGuard<T>: Sync`), and it suffices: the other `&self` methods read only
 // the consumer's position and the sequencer, and `&mut` access to the events
 // needs `&mut ReadChunk`. (A `Send`-only bound here let two threads share a
-// `&ReadChunk<Cell<u64>>` and race on one slot; issue 9.)
+// `&ReadChunk<Cell<u64>>` and race on one slot.)
 unsafe impl<T: Sync> Sync for ReadChunk<'_, T> {}
 
 impl<T> ReadChunk<'_, T> {
