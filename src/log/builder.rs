@@ -332,8 +332,8 @@ impl LoggerBuilder {
     /// that know it: the log macros' (`ringlog::info!` and friends: their
     /// call site) and the `log` crate's (feature `log`). Text lines get it
     /// after the target (`app::db: src/db.rs:42: message`), JSON lines as
-    /// `"file"` and `"line"` keys. Off by default. (`Logger::log` calls
-    /// carry no location.)
+    /// `"module"` (the module path), `"file"` and `"line"` keys. Off by
+    /// default. (`Logger::log` calls carry no location.)
     ///
     /// # Examples
     ///

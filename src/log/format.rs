@@ -58,11 +58,21 @@ pub(crate) struct Line<'a> {
     pub(crate) thread_name: Option<&'a str>,
     pub(crate) target: &'a [u8],
     pub(crate) message: &'a [u8],
-    /// Where the record was logged (`file`, `line`), when the logger shows
-    /// source locations and the record knows its own.
-    pub(crate) location: Option<(&'a [u8], u32)>,
+    /// Where the record was logged, when the logger shows source locations
+    /// and the record knows its own.
+    pub(crate) location: Option<Location<'a>>,
     /// Structured fields, encoded as `fields.rs` says (empty: none).
     pub(crate) fields: &'a [u8],
+}
+
+/// Where a record was logged: text lines show `file:line`, JSON lines
+/// `"file"`, `"line"` and (if known) `"module"`.
+#[derive(Clone, Copy)]
+pub(crate) struct Location<'a> {
+    pub(crate) file: &'a [u8],
+    pub(crate) line: u32,
+    /// The module path (empty if unknown).
+    pub(crate) module: &'a [u8],
 }
 
 /// Renders lines into a byte buffer, caching the date-time prefix of the
@@ -134,10 +144,10 @@ impl Renderer {
                 out.extend_from_slice(b"] ");
                 out.extend_from_slice(line.target);
                 out.extend_from_slice(b": ");
-                if let Some((file, number)) = line.location {
-                    out.extend_from_slice(file);
+                if let Some(at) = line.location {
+                    out.extend_from_slice(at.file);
                     out.push(b':');
-                    push_u64(u64::from(number), out);
+                    push_u64(u64::from(at.line), out);
                     out.extend_from_slice(b": ");
                 }
             }
@@ -159,11 +169,15 @@ impl Renderer {
                 push_u64(line.thread_id, out);
                 out.extend_from_slice(b",\"target\":\"");
                 json_escape(line.target, out);
-                if let Some((file, number)) = line.location {
+                if let Some(at) = line.location {
+                    if !at.module.is_empty() {
+                        out.extend_from_slice(b"\",\"module\":\"");
+                        json_escape(at.module, out);
+                    }
                     out.extend_from_slice(b"\",\"file\":\"");
-                    json_escape(file, out);
+                    json_escape(at.file, out);
                     out.extend_from_slice(b"\",\"line\":");
-                    push_u64(u64::from(number), out);
+                    push_u64(u64::from(at.line), out);
                     out.extend_from_slice(b",\"msg\":\"");
                 } else {
                     out.extend_from_slice(b"\",\"msg\":\"");

@@ -20,7 +20,7 @@
 use super::clock::WallClock;
 use super::custom::CustomLine;
 use super::drops::Reporter;
-use super::format::{Format, Line, Renderer};
+use super::format::{Format, Line, Location, Renderer};
 use super::level::Level;
 use super::lost::Lost;
 use super::metrics::Metrics;
@@ -247,9 +247,11 @@ impl State {
                             .map_or(record.target(), |d| d.callsite.target().as_bytes()),
                         // A deferred record's payload, rendered by its call site.
                         message: record.message(),
-                        location: deferred
-                            .filter(|_| self.source_location)
-                            .map(|d| (d.callsite.file().as_bytes(), d.callsite.line())),
+                        location: deferred.filter(|_| self.source_location).map(|d| Location {
+                            file: d.callsite.file().as_bytes(),
+                            line: d.callsite.line(),
+                            module: d.callsite.module_path().as_bytes(),
+                        }),
                         fields: &[],
                     };
                     match deferred {

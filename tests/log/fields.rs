@@ -24,6 +24,7 @@ fn log_kv(logger: &ringlog::log::Logger, location: Option<(&'static str, u32)>) 
             .args(format_args!("request {}", 7))
             .key_values(&kvs)
             .file_static(location.map(|l| l.0))
+            .module_path_static(Some("app::handlers"))
             .line(location.map(|l| l.1))
             .build(),
     );
@@ -53,6 +54,8 @@ fn key_values_are_fields_in_text_and_json() {
         let text = std::fs::read_to_string(&path).unwrap();
         let json: serde_json::Value = serde_json::from_str(text.trim()).unwrap();
         assert_eq!(json["msg"], "request 7");
+        // Locations (and modules) only when asked for.
+        assert!(json.get("module").is_none(), "{text}");
         assert_eq!(json["target"], "app");
         assert_eq!(json["fields"]["user"], "ann \"a\"");
         assert_eq!(json["fields"]["n"], 42);
@@ -102,6 +105,7 @@ fn source_locations_are_shown_when_asked() {
         let text = std::fs::read_to_string(&path).unwrap();
         let json: serde_json::Value = serde_json::from_str(text.trim()).unwrap();
         assert_eq!(json["file"], "tests/log/fields.rs");
+        assert_eq!(json["module"], module_path!());
         assert!(json["line"].as_u64().unwrap() > 0);
         assert_eq!(json["msg"], "json 2");
         std::fs::remove_file(&path).unwrap();

@@ -7,7 +7,7 @@ use crate::log::custom::{CustomLine, CustomRecord};
 use crate::log::deferred::global::{self, InstallError};
 use crate::log::fields::{FieldKind, FieldReader, FieldWriter};
 use crate::log::filter::{level_from, level_to};
-use crate::log::format::{Line, Renderer};
+use crate::log::format::{Line, Location, Renderer};
 use crate::log::guard::LogGuard;
 use crate::log::level::Level;
 use crate::log::logger::Logger;
@@ -110,8 +110,10 @@ fn log_with_fields(logger: &Logger, level: Level, record: &::log::Record<'_>) {
         (true, Some(file), Some(line)) => {
             out.bytes(file.as_bytes());
             out.bytes(&line.to_le_bytes());
+            out.bytes(record.module_path().unwrap_or("").as_bytes());
         }
         _ => {
+            out.bytes(b"");
             out.bytes(b"");
             out.bytes(b"");
         }
@@ -157,8 +159,13 @@ fn render_with_fields(renderer: &mut Renderer, line: &CustomLine<'_>, out: &mut 
     let message = payload.bytes();
     let file = payload.bytes();
     let number = payload.bytes();
+    let module = payload.bytes();
     let location = match <[u8; 4]>::try_from(number) {
-        Ok(number) if !file.is_empty() => Some((file, u32::from_le_bytes(number))),
+        Ok(number) if !file.is_empty() => Some(Location {
+            file,
+            line: u32::from_le_bytes(number),
+            module,
+        }),
         _ => None,
     };
     renderer.render(

@@ -44,10 +44,13 @@ fn main() -> ExitCode {
     }
     let args = match cli::Args::parse(argv) {
         Ok(args) => args,
+        // `--help`: the usage on stdout, success.
+        Err(e) if e.is_empty() => {
+            println!("{}", cli::USAGE);
+            return ExitCode::SUCCESS;
+        }
         Err(e) => {
-            if !e.is_empty() {
-                eprintln!("error: {e}");
-            }
+            eprintln!("error: {e}");
             eprintln!("{}", cli::USAGE);
             return ExitCode::from(2);
         }
