@@ -47,6 +47,20 @@ pub fn parking_ring(capacity: usize) -> (ringlog::Producer<u64>, ringlog::Consum
         .unwrap()
 }
 
+/// Spawns one thread per id in `ids`, each running `body` with its own
+/// clone of `producer` and its id.
+pub fn spawn_producers<R: Send + 'static>(
+    producer: &ringlog::Producer<u64>,
+    ids: std::ops::Range<u64>,
+    body: fn(ringlog::Producer<u64>, u64) -> R,
+) -> Vec<loom::thread::JoinHandle<R>> {
+    ids.map(|id| {
+        let producer = producer.clone();
+        loom::thread::spawn(move || body(producer, id))
+    })
+    .collect()
+}
+
 /// A [`parking_ring`] of 2 slots, both taken by producer 0's events 0 and 1:
 /// the next push must wait for room.
 pub fn full_parking_ring() -> (ringlog::Producer<u64>, ringlog::Consumer<u64>) {

@@ -2,7 +2,9 @@
 #![cfg(loom)]
 
 use loom::thread;
-use loom_tests::{assert_exactly_once_fifo, drain, event, full_parking_ring, model, parking_ring};
+use loom_tests::{
+    assert_exactly_once_fifo, drain, event, full_parking_ring, model, parking_ring, spawn_producers,
+};
 use ringlog::PublishError;
 
 /// A producer parks on a full ring (2 slots) while the consumer closes it (by
@@ -80,29 +82,24 @@ fn close_with_claim_in_flight() {
 fn consumer_dropped_while_producers_publish() {
     model(|| {
         let (producer, mut consumer) = parking_ring(2);
-        let workers: Vec<_> = (0..2)
-            .map(|id| {
-                let producer = producer.clone();
-                thread::spawn(move || {
-                    let mut ok = 0;
-                    for i in 0..2 {
-                        match producer.push(event(id, i)) {
-                            Ok(()) => ok += 1,
-                            Err(PublishError::Closed(v)) => {
-                                assert_eq!(v, event(id, i));
-                                break;
-                            }
-                            Err(e) => panic!("not re-entrant, yet {e:?}"),
-                        }
+        let workers = spawn_producers(&producer, 0..2, |producer, id| {
+            let mut ok = 0;
+            for i in 0..2 {
+                match producer.push(event(id, i)) {
+                    Ok(()) => ok += 1,
+                    Err(PublishError::Closed(v)) => {
+                        assert_eq!(v, event(id, i));
+                        break;
                     }
-                    // Once closed, always closed.
-                    if ok < 2 {
-                        assert!(producer.push(event(id, 9)).is_err());
-                    }
-                    ok
-                })
-            })
-            .collect();
+                    Err(e) => panic!("not re-entrant, yet {e:?}"),
+                }
+            }
+            // Once closed, always closed.
+            if ok < 2 {
+                assert!(producer.push(event(id, 9)).is_err());
+            }
+            ok
+        });
         drop(producer);
         let mut got = Vec::new();
         let _ = consumer.consume(|e, _| got.push(*e));

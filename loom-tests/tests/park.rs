@@ -6,7 +6,9 @@
 #![cfg(loom)]
 
 use loom::thread;
-use loom_tests::{assert_exactly_once_fifo, event, full_parking_ring, model, parking_ring};
+use loom_tests::{
+    assert_exactly_once_fifo, event, full_parking_ring, model, parking_ring, spawn_producers,
+};
 
 /// Model 4: the consumer parks at once on an empty ring (`Park::new(0, 0)`)
 /// while two producers publish one event each; it must wake for both.
@@ -14,15 +16,10 @@ use loom_tests::{assert_exactly_once_fifo, event, full_parking_ring, model, park
 fn consumer_parks_no_lost_wake_up() {
     model(|| {
         let (producer, mut consumer) = parking_ring(2);
-        let workers: Vec<_> = (0..2)
-            .map(|id| {
-                let producer = producer.clone();
-                thread::spawn(move || {
-                    producer.push(event(id, 0)).unwrap();
-                    producer // kept alive: no close, so no wake by close
-                })
-            })
-            .collect();
+        let workers = spawn_producers(&producer, 0..2, |producer, id| {
+            producer.push(event(id, 0)).unwrap();
+            producer // kept alive: no close, so no wake by close
+        });
         let mut got = Vec::new();
         while got.len() < 2 {
             consumer.consume(|e, _| got.push(*e)).unwrap();
@@ -61,15 +58,10 @@ fn producer_parks_no_lost_wake_up() {
 fn two_producers_park_on_full_ring() {
     model(|| {
         let (producer, mut consumer) = full_parking_ring();
-        let workers: Vec<_> = (1..3)
-            .map(|id| {
-                let producer = producer.clone();
-                thread::spawn(move || {
-                    producer.push(event(id, 0)).unwrap();
-                    producer
-                })
-            })
-            .collect();
+        let workers = spawn_producers(&producer, 1..3, |producer, id| {
+            producer.push(event(id, 0)).unwrap();
+            producer
+        });
         let mut got = Vec::new();
         while got.len() < 4 {
             consumer.consume(|e, _| got.push(*e)).unwrap();

@@ -143,6 +143,7 @@ impl Group for LogGroup {
         }
     }
 
+    // (The `Group` trait's signature, as in group/ring.rs.)
     fn run_child(
         &self,
         contender: &str,

@@ -114,6 +114,7 @@ impl Group for RingGroup {
         args.events
     }
 
+    // (The `Group` trait's signature, as in group/log.rs.)
     fn run_child(
         &self,
         contender: &str,
