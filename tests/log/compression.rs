@@ -154,6 +154,8 @@ fn keep_counts_archives() {
         for naming in [Naming::Numbered, Naming::Dated] {
             let dir = temp_dir("compress-keep");
             let path = dir.join("app.log");
+            // The setup of `all_records_survive`, on purpose spelled out again:
+            // a smaller ring and file size, and `keep(3)` under test.
             let (logger, guard) = LoggerBuilder::new(&path)
                 .capacity(16)
                 .max_batch(4)
