@@ -94,7 +94,7 @@ fn parse_args() -> Result<Args, String> {
     Ok(args)
 }
 
-const USAGE: &str = "usage: log_workload [--threads N] [--records M] [--capacity C] \
+const USAGE: &str = "usage: ringlog-workload [--threads N] [--records M] [--capacity C] \
     [--slot-size B] [--policy block|drop|drop-verbose] [--wait park|sleep|yield|busy-spin] \
     [--path FILE] [--keep]
 
@@ -121,7 +121,7 @@ fn main() -> ExitCode {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err(e) => {
-            eprintln!("log_workload: {e}");
+            eprintln!("ringlog-workload: {e}");
             ExitCode::FAILURE
         }
     }
@@ -145,7 +145,7 @@ fn run(args: &Args) -> Result<bool, Box<dyn std::error::Error>> {
     };
     let guard = install_log(builder)?;
     println!(
-        "log_workload: {} threads x {} records through `log`, policy {:?}, {} slots of {} B, wait {}",
+        "ringlog-workload: {} threads x {} records through `log`, policy {:?}, {} slots of {} B, wait {}",
         args.threads,
         args.records,
         args.policy,
