@@ -173,9 +173,13 @@ impl Logger {
     /// from it never waits for room behind its own slot: see
     /// [`LogError::WouldDeadlock`]).
     ///
+    /// The expansion has called [`admits`](Logger::admits) for the call
+    /// site's level and target first: nothing is filtered here.
+    ///
     /// # Errors
     ///
-    /// As for [`log`](Logger::log).
+    /// [`LogError::Dropped`], [`LogError::Closed`] or
+    /// [`LogError::WouldDeadlock`], as for [`log`](Logger::log).
     #[doc(hidden)]
     pub fn log_deferred(
         &self,
@@ -184,28 +188,15 @@ impl Logger {
         payload_len: usize,
         encode: impl FnOnce(&mut [u8]),
     ) -> Result<(), LogError> {
-        let level = callsite.level();
-        if !self.shared.filter.enabled(level, callsite.target()) {
-            return Err(LogError::Filtered);
-        }
         let kind = Kind::Deferred(DeferredRecord { callsite, render });
-        let mut spilled = false;
-        self.publish(level, |record: &mut Record| {
-            record.start(kind, level);
-            record.fill(payload_len, encode);
-            spilled = record.is_spilled();
-        })?;
-        if spilled {
-            Metrics::add(&self.shared.metrics.spilled, 1);
-        }
-        Ok(())
+        self.publish_payload(kind, callsite.level(), payload_len, encode)
     }
 
     /// Logs a custom record (an integration's own encoding, see
-    /// `custom.rs`): claims a slot by the full policy, stamps it, and copies
-    /// `payload` (encoded before the claim: no user code runs inside it)
-    /// into it, spilling as [`log`](Logger::log) does. The writer renders
-    /// the line with `custom.render`.
+    /// `custom.rs`): copies `payload` (encoded before the claim: no user
+    /// code runs inside it) into a slot; the writer renders the line with
+    /// `custom.render`. The caller has called [`admits`](Logger::admits)
+    /// before encoding: nothing is filtered here.
     #[cfg_attr(not(any(feature = "tracing", feature = "log")), allow(dead_code))]
     pub(crate) fn log_custom(
         &self,
@@ -213,15 +204,25 @@ impl Logger {
         custom: CustomRecord,
         payload: &[u8],
     ) -> Result<(), LogError> {
-        // The caller checked the level and target (`enabled_for`) before
-        // encoding; this is the level's quick check again, for direct use.
-        if !self.shared.filter.level_enabled(level) {
-            return Err(LogError::Filtered);
-        }
+        self.publish_payload(Kind::Custom(custom), level, payload.len(), |slot| {
+            slot.copy_from_slice(payload)
+        })
+    }
+
+    /// Claims a slot by the full policy, stamps it as `kind`, and lets
+    /// `write` fill exactly `len` payload bytes (inline, or spilled as for
+    /// [`log`](Logger::log), and counted).
+    fn publish_payload(
+        &self,
+        kind: Kind,
+        level: Level,
+        len: usize,
+        write: impl FnOnce(&mut [u8]),
+    ) -> Result<(), LogError> {
         let mut spilled = false;
         self.publish(level, |record: &mut Record| {
-            record.start(Kind::Custom(custom), level);
-            record.fill(payload.len(), |slot| slot.copy_from_slice(payload));
+            record.start(kind, level);
+            record.fill(len, write);
             spilled = record.is_spilled();
         })?;
         if spilled {
@@ -281,8 +282,10 @@ impl Logger {
     /// thread holds an unpublished record of this logger (inside
     /// `Encode::encode`, or in the panic hook while such a call panics).
     pub(crate) fn would_wait_for_itself(&self) -> bool {
+        // The writer thread holds its ring for its whole life
+        // (`Consumer::hold` in `worker.rs`): one thread-local read covers
+        // both cases.
         self.producer.held_by_this_thread().is_some()
-            || self.shared.writer_thread.get() == Some(&std::thread::current().id())
     }
 
     /// Counts a record of `level` as dropped.
