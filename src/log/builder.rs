@@ -575,7 +575,6 @@ impl LoggerBuilder {
         shared.source_location = self.source_location;
         let shared = Arc::new(shared);
         let settings = WriterSettings {
-            source_location: self.source_location,
             format: self.format,
             fsync: self.fsync,
             flush_interval: self.flush_interval,

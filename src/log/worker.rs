@@ -66,8 +66,6 @@ pub(crate) struct WriterSettings {
     pub(crate) flush_interval: Duration,
     /// The shortest time between two stderr lines about one kind of failure.
     pub(crate) error_report_interval: Duration,
-    /// Show `file:line` of records that know theirs (macros, `log` records).
-    pub(crate) source_location: bool,
 }
 
 /// The consumer and everything the writer thread owns.
@@ -100,8 +98,6 @@ pub(crate) struct State {
     errors: StderrReport,
     /// Records lost to failed writes, not yet reported in the log.
     lost: Lost,
-    /// Show the call sites' `file:line` (from the builder).
-    source_location: bool,
 }
 
 impl Worker {
@@ -174,7 +170,6 @@ impl State {
             unsynced: false,
             errors: StderrReport::new(settings.error_report_interval),
             lost: Lost::default(),
-            source_location: settings.source_location,
         }
     }
 
@@ -247,10 +242,12 @@ impl State {
                             .map_or(record.target(), |d| d.callsite.target().as_bytes()),
                         // A deferred record's payload, rendered by its call site.
                         message: record.message(),
-                        location: deferred.filter(|_| self.source_location).map(|d| Location {
-                            file: d.callsite.file().as_bytes(),
-                            line: d.callsite.line(),
-                            module: d.callsite.module_path().as_bytes(),
+                        location: deferred.filter(|_| self.shared.source_location).map(|d| {
+                            Location {
+                                file: d.callsite.file().as_bytes(),
+                                line: d.callsite.line(),
+                                module: d.callsite.module_path().as_bytes(),
+                            }
                         }),
                         fields: &[],
                     };
@@ -469,7 +466,6 @@ mod tests {
             fsync: FsyncPolicy::Never,
             flush_interval: Duration::from_millis(50),
             error_report_interval: Duration::from_secs(10),
-            source_location: false,
         };
         let mut state = State::new(Box::new(NullSink), shared, settings);
         state.clock = WallClock::identity();
