@@ -6,14 +6,15 @@ use std::time::Duration;
 /// The usage line printed on a bad argument or `--help`.
 pub const USAGE: &str =
     "usage: ringlog-bench [--out DIR] [--rounds N] [--events N] [--limit-ms N] \
-     [--log-records N] [--group ring|log]...\n\
+     [--log-records N] [--group ring|log]... [--only TEXT]...\n\
      \n\
      --out DIR          where the markdown, CSV and SVG go (default out/bench)\n\
      --rounds N         interleaved rounds of every case (default 9)\n\
      --events N         events per ring run (default 4194304)\n\
      --limit-ms N       producers stop after N ms (logging runs: 3x that; default 1000)\n\
      --log-records N    lines per logging throughput run, all threads together (default 1048576)\n\
-     --group NAME       run only this group (repeatable; default: every group)";
+     --group NAME       run only this group (repeatable; default: every group)\n\
+     --only TEXT        run only the cases whose contender contains TEXT (repeatable)";
 
 /// What the command line asked for.
 #[derive(Clone, Debug)]
@@ -26,6 +27,8 @@ pub struct Args {
     /// Lines per logging throughput run (all threads together).
     pub log_records: u64,
     pub groups: Vec<String>,
+    /// If not empty: only the cases whose contender contains one of these.
+    pub only: Vec<String>,
 }
 
 impl Args {
@@ -38,6 +41,7 @@ impl Args {
             limit,
             log_records: events,
             groups: Vec::new(),
+            only: Vec::new(),
         }
     }
 
@@ -50,6 +54,7 @@ impl Args {
             limit: Duration::from_millis(1000),
             log_records: 1 << 20,
             groups: Vec::new(),
+            only: Vec::new(),
         };
         while let Some(arg) = args.next() {
             let mut value = || args.next().ok_or(format!("{arg} needs a value"));
@@ -60,6 +65,7 @@ impl Args {
                 "--limit-ms" => parsed.limit = Duration::from_millis(parse_num(&value()?)?),
                 "--log-records" => parsed.log_records = parse_num(&value()?)?,
                 "--group" => parsed.groups.push(value()?),
+                "--only" => parsed.only.push(value()?),
                 "-h" | "--help" => return Err(String::new()),
                 other => return Err(format!("unknown argument {other:?}")),
             }
@@ -106,12 +112,15 @@ mod tests {
             "128",
             "--group",
             "log",
+            "--only",
+            "ringlog",
         ])
         .unwrap();
         assert_eq!(a.out, PathBuf::from("x"));
         assert_eq!((a.rounds, a.events, a.log_records), (3, 64, 128));
         assert_eq!(a.limit, Duration::from_millis(20));
         assert_eq!(a.groups, ["log"]);
+        assert_eq!(a.only, ["ringlog"]);
     }
 
     #[test]

@@ -256,7 +256,11 @@ fn note(group: &dyn Group, case: &Case, sample: &Sample) -> bool {
 /// Runs every case of `group` `args.rounds` times, interleaved; writes the
 /// report. `Ok(false)` if a check failed or one of our runs was killed.
 pub fn run_group(group: &dyn Group, args: &Args) -> std::io::Result<bool> {
-    let cases = group.cases();
+    let cases: Vec<Case> = group
+        .cases()
+        .into_iter()
+        .filter(|c| args.only.is_empty() || args.only.iter().any(|o| c.contender.contains(o)))
+        .collect();
     let started = Instant::now();
     let load_before = crate::report::load_average();
     eprintln!(

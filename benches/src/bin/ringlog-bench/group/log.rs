@@ -368,7 +368,7 @@ fn targets(results: &Results) -> String {
     let mut tracing = Table::new(["target", "measured", "met?"], 3);
     tracing_targets(results, &mut tracing);
     format!(
-        "\n### Targets (issue 5, logging)\n\n{}\n### Targets (issue 12, tracing layer)\n\n\
+        "\n### Targets: logging\n\n{}\n### Targets: the tracing layer\n\n\
          Event `info!(id, bytes, route, \"request done\")` inside one span with one \
          field; every contender lossless, its file checked.\n\n{}",
         table.finish(),
@@ -466,7 +466,7 @@ fn caller_targets(results: &Results) -> String {
         verdict(r, 1.5).into(),
     ]);
     format!(
-        "\n### Targets (issue 11, the caller's cost)\n\nLatencies are medians over rounds \
+        "\n### Targets: the caller's cost\n\nLatencies are medians over rounds \
          of each run's percentile, net of the timer.\n\n{}",
         table.finish()
     )

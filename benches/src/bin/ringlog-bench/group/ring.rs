@@ -220,7 +220,7 @@ fn ratios(results: &Results) -> String {
     md
 }
 
-/// The ringlog families the steadiness target (issue 10) applies to: the
+/// The ringlog families the steadiness target applies to: the
 /// strategies that leave the core to the other side (not BusySpin, which
 /// starves whoever it waits for once threads outnumber cores).
 const STEADY_FAMILIES: [&str; 3] = ["ringlog Yield", "ringlog Park", "ringlog Sleep"];
@@ -290,7 +290,7 @@ fn targets(results: &Results) -> String {
             verdict(r, 0.8).into(),
         ]);
     }
-    format!("\n### Targets (issues 5 and 10)\n\n{}", table.finish())
+    format!("\n### Targets: the ring\n\n{}", table.finish())
 }
 
 /// One plot per publish mode (the channels, which have no batch send, in
