@@ -24,7 +24,9 @@ use std::time::Duration;
 /// The largest slot size (inline message buffer) a logger accepts: 1 MiB.
 pub const MAX_SLOT_SIZE: usize = 1 << 20;
 
-/// The largest ring a logger accepts, capacity × slot size: 1 GiB.
+/// The largest ring a logger accepts: 1 GiB, counted as capacity × the bytes
+/// of one slot (its record of a few hundred bytes with the first 256 inline
+/// bytes, plus a buffer of its own when the slot size is above 256).
 pub const MAX_RING_BYTES: usize = 1 << 30;
 
 /// Where the output goes.
@@ -620,7 +622,7 @@ impl LoggerBuilder {
         }
         if self
             .capacity
-            .checked_mul(self.slot_size)
+            .checked_mul(Record::footprint(self.slot_size))
             .map_or(true, |bytes| bytes > MAX_RING_BYTES)
         {
             return Err(LogBuildError::RingTooLarge {

@@ -130,7 +130,7 @@ pub enum LogBuildError {
         /// The largest size allowed.
         max: usize,
     },
-    /// Capacity × slot size exceeds [`MAX_RING_BYTES`](crate::log::MAX_RING_BYTES).
+    /// The ring's slots would take more than [`MAX_RING_BYTES`](crate::log::MAX_RING_BYTES).
     RingTooLarge {
         /// The capacity asked for.
         capacity: usize,
@@ -179,7 +179,7 @@ impl fmt::Display for LogBuildError {
                 slot_size,
             } => write!(
                 f,
-                "log ring of {capacity} slots of {slot_size} bytes exceeds {} bytes",
+                "log ring of {capacity} slots of slot size {slot_size} exceeds {} bytes",
                 super::MAX_RING_BYTES
             ),
             Self::Ring(e) => write!(f, "log ring: {e}"),

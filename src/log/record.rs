@@ -1,8 +1,9 @@
 //! The slot record: what one slot of the logging ring holds.
 //!
 //! A record is made once per slot when the logger is built and reused on every
-//! lap. The message (preceded by the target) is copied or formatted into the
-//! record's inline buffer; a literal message (`&'static str`) is kept as a
+//! lap; the records are the ring's one array of slots, each in consecutive
+//! cache lines (see [`Record`]). The message (preceded by the target) is
+//! copied or formatted into the record's inline buffer; a literal message (`&'static str`) is kept as a
 //! pointer instead. Nothing is allocated on that path. A message that does not fit is *spilled*: the bytes written so far and
 //! the rest of the message move to the record's `spill` vector, which is
 //! allocated (or grown) for it. The spill vector stays with the slot and is
@@ -39,43 +40,100 @@ pub(crate) enum Kind {
     Flush(u64),
 }
 
+/// The bytes a record holds in its own cache lines, right after its header:
+/// the default [`slot_size`](crate::log::LoggerBuilder::slot_size). A smaller
+/// slot size spills earlier (the record keeps its size); a larger one gets a
+/// buffer of its own, allocated once when the logger is built.
+pub(crate) const INLINE: usize = 256;
+
 /// One slot of the logging ring.
+///
+/// Layout: one record sits in consecutive cache lines of the ring's one
+/// array of slots: the fields written for every record first (about 100
+/// bytes), then the inline bytes, then the fields only oversized records
+/// touch. A macro's deferred payload (tens of bytes) ends within the second
+/// cache line, a formatted line of ~100 bytes within the third: a log call
+/// writes two or three adjacent lines, which the hardware prefetcher streams
+/// as the ring fills in order. (Until this layout, the inline bytes were a
+/// separate `Box<[u8]>` per slot: one more cold line per record, far from
+/// the header.)
 #[derive(Debug)]
+#[repr(C, align(64))]
 pub(crate) struct Record {
     pub(crate) kind: Kind,
-    pub(crate) level: Level,
     /// The raw clock reading (see `clock.rs`), taken after the slot was
     /// claimed; the writer thread converts it to wall time.
     pub(crate) stamp: u64,
     pub(crate) thread_id: u64,
     pub(crate) thread_name: Option<Arc<str>>,
-    /// `text()[..target_len]` is the target, the rest the message.
-    target_len: usize,
-    /// Bytes used in `inline` (meaningless once spilled).
-    len: usize,
     /// A literal message, stored as the pointer it is instead of copied:
     /// then the message is this, and the bytes pushed are the target.
     literal: Option<&'static str>,
-    inline: Box<[u8]>,
+    /// `text()[..target_len]` is the target, the rest the message.
+    target_len: usize,
+    /// Bytes used in the inline buffer (meaningless once spilled).
+    len: usize,
+    /// The inline capacity: the slot size (`<= INLINE` unless `big` holds
+    /// the buffer, then `big.len()`).
+    capacity: usize,
+    pub(crate) level: Level,
     spilled: bool,
+    /// The inline buffer when `big` is empty: `inline[..capacity]`.
+    inline: [u8; INLINE],
+    /// The inline buffer of a slot size above [`INLINE`] (empty otherwise).
+    big: Box<[u8]>,
     spill: Vec<u8>,
 }
 
 impl Record {
     /// A record with an inline buffer of `slot_size` bytes.
     pub(crate) fn new(slot_size: usize) -> Self {
+        let big = if slot_size > INLINE {
+            vec![0; slot_size].into_boxed_slice()
+        } else {
+            Box::default()
+        };
         Self {
             kind: Kind::Log,
-            level: Level::Info,
             stamp: 0,
             thread_id: 0,
             thread_name: None,
+            literal: None,
             target_len: 0,
             len: 0,
-            literal: None,
-            inline: vec![0; slot_size].into_boxed_slice(),
+            capacity: slot_size,
+            level: Level::Info,
             spilled: false,
+            inline: [0; INLINE],
+            big,
             spill: Vec::new(),
+        }
+    }
+
+    /// The bytes one slot takes with a slot size of `slot_size`: its record,
+    /// and its own buffer when the slot size is above [`INLINE`].
+    pub(crate) fn footprint(slot_size: usize) -> usize {
+        let own = if slot_size > INLINE { slot_size } else { 0 };
+        std::mem::size_of::<Self>() + own
+    }
+
+    /// The inline buffer, all of its capacity.
+    #[inline]
+    fn buffer(&self) -> &[u8] {
+        if self.big.is_empty() {
+            &self.inline[..self.capacity]
+        } else {
+            &self.big
+        }
+    }
+
+    /// The inline buffer, all of its capacity.
+    #[inline]
+    fn buffer_mut(&mut self) -> &mut [u8] {
+        if self.big.is_empty() {
+            &mut self.inline[..self.capacity]
+        } else {
+            &mut self.big
         }
     }
 
@@ -118,16 +176,19 @@ impl Record {
             self.spill.extend_from_slice(bytes);
             return;
         }
-        let end = self.len + bytes.len();
-        if end <= self.inline.len() {
-            self.inline[self.len..end].copy_from_slice(bytes);
+        let (len, capacity) = (self.len, self.capacity);
+        let end = len + bytes.len();
+        if end <= capacity {
+            self.buffer_mut()[len..end].copy_from_slice(bytes);
             self.len = end;
         } else {
             // Room for this push and as much again, so a message written in
             // many pieces does not regrow at every piece.
-            self.spill.reserve(end.max(2 * self.inline.len()));
-            self.spill.extend_from_slice(&self.inline[..self.len]);
-            self.spill.extend_from_slice(bytes);
+            let mut spill = std::mem::take(&mut self.spill);
+            spill.reserve(end.max(2 * capacity));
+            spill.extend_from_slice(&self.buffer()[..len]);
+            spill.extend_from_slice(bytes);
+            self.spill = spill;
             self.spilled = true;
         }
     }
@@ -150,7 +211,7 @@ impl Record {
     /// Sets the payload to `len` bytes written by `write` (which gets exactly
     /// `len` bytes), spilling to the heap if the inline buffer is too small.
     pub(crate) fn fill(&mut self, len: usize, write: impl FnOnce(&mut [u8])) {
-        if let Some(inline) = self.inline.get_mut(..len) {
+        if let Some(inline) = self.buffer_mut().get_mut(..len) {
             write(inline);
             self.len = len;
         } else {
@@ -171,7 +232,7 @@ impl Record {
         if self.spilled {
             &self.spill
         } else {
-            &self.inline[..self.len]
+            &self.buffer()[..self.len]
         }
     }
 
@@ -241,6 +302,33 @@ thread_local! {
 mod tests {
     use super::*;
     use std::fmt::Write;
+
+    /// The point of the layout: the fields of every record and the first
+    /// inline bytes share the record's first two cache lines.
+    #[test]
+    fn the_inline_bytes_follow_the_header_within_two_cache_lines() {
+        let r = Record::new(INLINE);
+        let base = std::ptr::addr_of!(r) as usize;
+        let inline = std::ptr::addr_of!(r.inline) as usize - base;
+        let end = std::ptr::addr_of!(r.big) as usize - base;
+        assert_eq!(base % 64, 0, "records start on a cache line");
+        assert!(inline <= 112, "header of {inline} bytes: not 16 payload bytes in 2 lines");
+        assert!((INLINE..INLINE + 8).contains(&(end - inline)), "the inline bytes are consecutive");
+        assert!(std::mem::size_of::<Record>() <= INLINE + 192);
+    }
+
+    #[test]
+    fn a_slot_size_above_inline_gets_a_buffer_of_that_size() {
+        let mut r = Record::new(INLINE + 100);
+        r.start(Kind::Log, Level::Info);
+        let line = [b'x'; INLINE + 100];
+        r.push(&line);
+        assert!(!r.is_spilled());
+        assert_eq!(r.text(), &line[..]);
+        r.push(b"y");
+        assert!(r.is_spilled());
+        assert_eq!(r.text().len(), INLINE + 101);
+    }
 
     #[test]
     fn fits_inline_then_spills_without_losing_bytes() {

@@ -34,6 +34,12 @@ fn bad_settings_are_errors() {
         err(b().capacity(usize::MAX).slot_size(2)),
         LogBuildError::RingTooLarge { .. }
     ));
+    // The records count, not only the slot size: 4 Mi records of a few
+    // hundred bytes each are more than 1 GiB even with 1-byte slots.
+    assert!(matches!(
+        err(b().capacity(1 << 22).slot_size(1)),
+        LogBuildError::RingTooLarge { .. }
+    ));
 
     let e = err(b().capacity(1000));
     assert!(matches!(
