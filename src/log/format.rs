@@ -334,13 +334,24 @@ pub(crate) fn push_u64(n: u64, out: &mut Vec<u8>) {
 
 /// Appends `n` in decimal, zero-padded to `width` digits (more if needed).
 fn push_padded(n: u64, width: usize, out: &mut Vec<u8>) {
+    // Two digits a division, as `push_u64` (the nanoseconds of every
+    // timestamp come through here: 9 digits, 5 divisions instead of 9).
     let mut digits = [b'0'; 20];
     let mut i = digits.len();
     let mut n = n;
-    while n > 0 {
+    while n >= 100 {
+        let pair = (n % 100) as usize * 2;
+        n /= 100;
+        i -= 2;
+        digits[i..i + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+    }
+    if n >= 10 {
+        let pair = n as usize * 2;
+        i -= 2;
+        digits[i..i + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+    } else if n > 0 {
         i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
+        digits[i] = b'0' + n as u8;
     }
     let start = i.min(digits.len() - width.min(20));
     out.extend_from_slice(&digits[start..]);
@@ -401,6 +412,27 @@ fn escape_str(s: &str, out: &mut Vec<u8>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn push_padded_pads_to_width_and_never_cuts() {
+        for (n, width, want) in [
+            (0, 9, "000000000"),
+            (7, 9, "000000007"),
+            (42, 2, "42"),
+            (5, 2, "05"),
+            (123_456_789, 9, "123456789"),
+            (100_000_000, 9, "100000000"),
+            (999_999, 6, "999999"),
+            (12_345, 2, "12345"),
+            (2026, 4, "2026"),
+            (u64::MAX, 0, "18446744073709551615"),
+        ] {
+            let mut out = Vec::new();
+            push_padded(n, width, &mut out);
+            assert_eq!(out, want.as_bytes(), "{n} to {width}");
+            assert_eq!(out, format!("{n:0width$}").as_bytes());
+        }
+    }
 
     #[test]
     fn microsecond_timestamps_truncate() {
