@@ -196,7 +196,13 @@ impl LoggerBuilder {
 
     /// The inline buffer of each slot, in bytes (1 ..= [`MAX_SLOT_SIZE`]):
     /// target plus message up to this size are logged without allocating;
-    /// longer ones spill to the heap.
+    /// longer ones spill to the heap (once per slot: the buffer is reused).
+    ///
+    /// Up to 256 (the default) the bytes sit in the slot's own record, in the
+    /// cache lines right after its header; a smaller size only spills
+    /// earlier, it does not shrink the record (448 bytes). Above 256 each
+    /// slot also gets a buffer of this size, allocated when the logger is
+    /// built.
     ///
     /// # Examples
     ///
