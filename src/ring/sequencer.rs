@@ -392,8 +392,9 @@ impl Sequencer {
             // if the room came with the close: as a CAS claim, which fails on
             // the closed cursor, a blocked publish returns `Closed` with its
             // value. (If the room came from a release the consumer made after
-            // closing, the Acquire load above makes the close visible to the
-            // Relaxed load here: the close's RMW happens-before that release.)
+            // closing, or after seeing the close, the Acquire load above makes
+            // the close visible to the load of the `closed` flag here: the
+            // flag's store happens-before that release.)
             if self.is_closed() {
                 // (`wake_consumer` is false here: a claim that cleared the
                 // flag and had to wait woke the consumer before waiting.)
