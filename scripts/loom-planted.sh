@@ -10,6 +10,7 @@
 # its other threads are mid-flight, whose destructors then panic and abort the
 # process, which would hide the results of the other models in the binary.
 # Not part of CI (about 10 minutes on 2 cores); results are in docs/design.md.
+# Target directory: $RINGLOG_PLANTED_TARGET_DIR, default target/loom-planted.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,7 +26,7 @@ status=0
 for bug in "${bugs[@]}"; do
     echo "=== planted bug: $bug"
     export RUSTFLAGS="--cfg loom --cfg ringlog_planted_bug=\"$bug\""
-    export CARGO_TARGET_DIR="target/loom-planted"
+    export CARGO_TARGET_DIR="${RINGLOG_PLANTED_TARGET_DIR:-target/loom-planted}"
     if ! cargo test -q -p loom-tests --release --no-run 2>/dev/null; then
         echo "build failed"; status=1; continue
     fi

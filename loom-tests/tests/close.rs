@@ -48,6 +48,31 @@ fn close_while_consumer_waits_on_empty_ring() {
     });
 }
 
+/// The consumer never parks (`Yield::new(0)`: it yields on every attempt),
+/// so it learns of the close only through the sequencer's `closed` flag (a
+/// waiting consumer no longer reads the producers' cursor line; the parking
+/// path's check of `CLOSED` in the cursor under the sleepers' lock is not
+/// taken): one producer publishes an event and closes the ring; the consumer
+/// gets the event, then `Closed`. (A close that did not set the flag would
+/// leave this consumer polling forever; docs/design.md, "Verification".)
+#[test]
+fn close_seen_by_a_consumer_that_never_parks() {
+    model(|| {
+        let (producer, mut consumer) = ringlog::RingBuilder::new(2)
+            .wait_strategy(ringlog::Yield::new(0))
+            .build::<u64>()
+            .unwrap();
+        let worker = thread::spawn(move || {
+            producer.push(event(0, 0)).unwrap();
+            producer.close();
+            producer // kept alive: the close, not the drop, must be seen
+        });
+        let got = drain(&mut consumer);
+        let _producer = worker.join().unwrap();
+        assert_exactly_once_fifo(&got, &[1]);
+    });
+}
+
 /// The ring closes while a claim is still in flight and the consumer parks:
 /// one producer publishes an event, another closes the ring. The consumer must
 /// still get the event (a closed ring is drained before `Closed`), and must

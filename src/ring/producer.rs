@@ -192,6 +192,7 @@ impl<T> Producer<T> {
     /// assert_eq!(producer.try_push(2), Err(TryPublishError::Full(2)));
     /// # Ok::<(), ringlog::BuildError>(())
     /// ```
+    #[inline]
     pub fn try_push(&self, value: T) -> Result<(), TryPublishError<T>> {
         self.publish_one(false, std::mem::needs_drop::<T>(), value, |value, slot| {
             *slot = value
@@ -226,6 +227,7 @@ impl<T> Producer<T> {
     /// assert_eq!(consumer.try_consume(|e, _| assert_eq!(*e, 7)), Ok(1));
     /// # Ok::<(), ringlog::BuildError>(())
     /// ```
+    #[inline]
     pub fn push(&self, value: T) -> Result<(), PublishError<T>> {
         self.publish_one(true, std::mem::needs_drop::<T>(), value, |value, slot| {
             *slot = value
@@ -417,7 +419,11 @@ impl<T> Producer<T> {
     /// drop of the slot's old value), which could publish into this ring
     /// again; only then is the claim recorded for re-entrancy detection.
     /// `push` of a type without drop glue (`u64`, say) runs none and saves a
-    /// thread-local load and two stores per event.
+    /// thread-local load and two stores per event. It also cannot panic
+    /// between claim and publish (the write is a move into a slot whose old
+    /// value needs no drop), so it needs no guard either: it writes and
+    /// publishes straight away.
+    #[inline]
     fn publish_one<X>(
         &self,
         blocking: bool,
@@ -435,10 +441,20 @@ impl<T> Producer<T> {
             Ok(claimed) => claimed,
             Err(e) => return Err((e, input)),
         };
-        let mut guard = PublishOnDrop::new(&self.shared, claimed, 1, user_code);
         let index = sequencer.index(claimed.start);
+        if !user_code {
+            // SAFETY: `claimed` gave this thread sequence `claimed.start`
+            // alone (the cursor RMW), the consumer finished with the slot's
+            // previous lap (the room check against `released`), and the
+            // consumer will not read it until the `publish` below. `write`
+            // runs no user code, so it cannot unwind before that publish.
+            unsafe { self.shared.slots.with_mut(index, |slot| write(input, slot)) };
+            sequencer.publish(claimed, 1, 1);
+            return Ok(());
+        }
+        let mut guard = PublishOnDrop::new(&self.shared, claimed, 1);
         // SAFETY: `claimed` gave this thread sequence `claimed.start` alone
-        // (the cursor CAS), the consumer finished with the slot's previous lap
+        // (the cursor RMW), the consumer finished with the slot's previous lap
         // (the room check against `released`), and the consumer will not read
         // it until `guard` publishes it.
         unsafe { self.shared.slots.with_mut(index, |slot| write(input, slot)) };
@@ -449,7 +465,7 @@ impl<T> Producer<T> {
     /// Fills the `n` slots of `claimed` with `write(i, slot)`, then publishes
     /// them.
     fn fill(&self, claimed: Claimed, n: u64, mut write: impl FnMut(usize, &mut T)) {
-        let mut guard = PublishOnDrop::new(&self.shared, claimed, n, true);
+        let mut guard = PublishOnDrop::new(&self.shared, claimed, n);
         for i in 0..n {
             let index = self.shared.sequencer.index(claimed.start + i);
             // SAFETY: as in `publish_one`, for every sequence of the claim.
@@ -515,20 +531,16 @@ struct PublishOnDrop<'a, T> {
 }
 
 impl<'a, T> PublishOnDrop<'a, T> {
-    /// `user_code`: whether the write may run user code (which could
-    /// publish into the ring again); only then is the claim recorded.
-    fn new(shared: &'a Shared<T>, claimed: Claimed, len: u64, user_code: bool) -> Self {
+    /// Records the claim for re-entrancy detection: the write may run user
+    /// code, which could publish into the ring again.
+    fn new(shared: &'a Shared<T>, claimed: Claimed, len: u64) -> Self {
         Self {
             shared,
             claimed,
             len,
             written: 0,
             // `released` cannot pass `claimed.start` until this publishes.
-            _held: if user_code {
-                Hold::new(shared.sequencer.id(), claimed.start)
-            } else {
-                Hold::none()
-            },
+            _held: Hold::new(shared.sequencer.id(), claimed.start),
         }
     }
 }

@@ -60,14 +60,6 @@ enum Recorded {
 }
 
 impl Hold {
-    /// A hold that records nothing: for a write that runs no user code.
-    #[inline]
-    pub(crate) fn none() -> Self {
-        Self {
-            recorded: Recorded::Nothing,
-        }
-    }
-
     #[inline]
     pub(crate) fn new(ring: usize, limit: u64) -> Self {
         let outer = HELD.with(|held| held.get()).0;

@@ -19,7 +19,7 @@
 
 use super::capacity::MAX_CAPACITY;
 use super::reentry;
-use crate::sync::{AtomicU64, AtomicUsize, Locked, Ordering};
+use crate::sync::{AtomicBool, AtomicU64, AtomicUsize, Locked, Ordering};
 #[cfg(not(loom))]
 use crate::wait::sleep_until_at_most;
 use crate::wait::{spin_or_yield, Sleepers, WaitAction, WaitStrategy};
@@ -172,6 +172,13 @@ pub(crate) struct Sequencer {
     /// [`PRODUCERS_SLEEPING`]. Written by `swap` in `release` (consumer) and
     /// by CAS in `sleep_for_room` (producers setting the flag).
     released: CachePadded<AtomicU64>,
+    /// Set by `close` right after it sets [`CLOSED`] in `cursor`; never
+    /// cleared. The consumer's (and `is_closed`'s) way to ask "closed?"
+    /// without reading `cursor`: a consumer that read `cursor` while waiting
+    /// took its cache line from the producer, whose next claim then paid a
+    /// cross-core transfer (docs/design.md, "The publish path's cost").
+    /// Claims still decide by the bit in `cursor`, which their RMW reads.
+    closed: CachePadded<AtomicBool>,
     /// One word per slot: [`published`]`(seq)` or [`skipped`]`(seq)` for the
     /// last sequence written into the slot, 0 before the first. Stored with
     /// Release by the claimer of `seq` only; loaded with Acquire by the
@@ -210,6 +217,7 @@ impl Sequencer {
         Self {
             cursor: CachePadded::new(AtomicU64::new(0)),
             released: CachePadded::new(AtomicU64::new(0)),
+            closed: CachePadded::new(AtomicBool::new(false)),
             markers: (0..capacity).map(|_| AtomicU64::new(0)).collect(),
             mask: capacity as u64 - 1,
             producers: AtomicUsize::new(1),
@@ -250,6 +258,7 @@ impl Sequencer {
     ///
     /// A failed claim changes nothing: the cursor moves only in the CAS, and
     /// only when the whole range fits.
+    #[inline]
     pub(crate) fn try_claim(&self, n: u64, cache: &ReleasedCache) -> Result<Claimed, ClaimError> {
         debug_assert!(n >= 1 && n <= self.capacity());
         // Relaxed: the value only seeds the CAS below, which re-validates it.
@@ -315,6 +324,7 @@ impl Sequencer {
     ///   it closes, gives up with `Closed` and records its sequences as
     ///   *abandoned* ([`Sequencer::abandon`]); it never writes their slots or
     ///   markers, and the consumer of the closed ring steps over them.
+    #[inline]
     pub(crate) fn claim(&self, n: u64, cache: &ReleasedCache) -> Result<Claimed, ClaimError> {
         if reentry::held_limit(self.id()).is_some() {
             return self.claim_checked(n, cache);
@@ -323,6 +333,31 @@ impl Sequencer {
         // owns [start, end) (one word's modification order); slot data is
         // ordered by `released` (below) and the markers.
         let previous = self.cursor.fetch_add(n, Ordering::Relaxed);
+        let start = previous & SEQ_MASK;
+        // The common case, inlined into the caller: no flag set and room by
+        // the cached `released` (whose Acquire load in `ReleasedCache::get`
+        // pairs as described there). Everything else is `claim_slow`.
+        if previous & (CLOSED | CONSUMER_SLEEPING) == 0
+            && start + n <= cache.get() + self.capacity()
+        {
+            return Ok(Claimed {
+                start,
+                wake_consumer: false,
+            });
+        }
+        self.claim_slow(previous, n, cache)
+    }
+
+    /// The rest of [`Sequencer::claim`] after its `fetch_add` returned
+    /// `previous`: a flag was set, or the claim may have to wait for room.
+    #[cold]
+    #[inline(never)]
+    fn claim_slow(
+        &self,
+        previous: u64,
+        n: u64,
+        cache: &ReleasedCache,
+    ) -> Result<Claimed, ClaimError> {
         let start = previous & SEQ_MASK;
         if previous & CLOSED != 0 {
             self.abandon(start, n);
@@ -357,8 +392,9 @@ impl Sequencer {
             // if the room came with the close: as a CAS claim, which fails on
             // the closed cursor, a blocked publish returns `Closed` with its
             // value. (If the room came from a release the consumer made after
-            // closing, the Acquire load above makes the close visible to the
-            // Relaxed load here: the close's RMW happens-before that release.)
+            // closing, or after seeing the close, the Acquire load above makes
+            // the close visible to the load of the `closed` flag here: the
+            // flag's store happens-before that release.)
             if self.is_closed() {
                 // (`wake_consumer` is false here: a claim that cleared the
                 // flag and had to wait woke the consumer before waiting.)
@@ -557,15 +593,25 @@ impl Sequencer {
         // sleepers re-check it under their lock, which `wake_all` takes after
         // this RMW.
         self.cursor.fetch_or(CLOSED, Ordering::Relaxed);
+        // Release pairs with the Acquire load in `is_closed`: whoever sees
+        // the flag then sees `CLOSED` in `cursor` too (`is_drained`). Set
+        // before the wakes below, so a sleeper they wake (the mutex orders
+        // the two) sees it.
+        self.closed.store(true, Ordering::Release);
         self.consumer_sleepers.wake_all();
         self.producer_sleepers.wake_all();
     }
 
-    /// Whether [`Sequencer::close`] has run.
+    /// Whether [`Sequencer::close`] has run (read from the `closed` flag,
+    /// not from `cursor`, so that a waiting consumer does not pull the
+    /// producers' claim line).
+    #[inline]
     pub(crate) fn is_closed(&self) -> bool {
-        // Relaxed: a hint for callers; correctness decisions re-check it in
-        // an RMW or under a sleepers' lock.
-        self.cursor.load(Ordering::Relaxed) & CLOSED != 0
+        // Acquire pairs with the Release store in `close`: once this sees
+        // the flag, a load of `cursor` sees `CLOSED` (`is_drained`). Claims
+        // do not decide by it (their RMW reads the bit in `cursor`); sleepers
+        // re-check it under their lock, which `close` takes after the store.
+        self.closed.load(Ordering::Acquire)
     }
 
     /// Whether the ring looked full at one instant: every slot claimed and
@@ -621,6 +667,11 @@ impl Sequencer {
         // steps over those ranges (`take_abandoned`), so `next` reaches the
         // cursor. A claim that moves it after this load returned true finds
         // a consumer that already reported `Closed`: nothing waits for it.
+        // The `closed` flag first: while the ring is open, a waiting
+        // consumer does not read `cursor`, the producers' claim line.
+        if !self.is_closed() {
+            return false;
+        }
         let cursor = self.cursor.load(Ordering::Relaxed);
         cursor & CLOSED != 0 && cursor & SEQ_MASK == next
     }
