@@ -449,7 +449,19 @@ impl Sequencer {
             let _ = (start, n);
             return;
         }
-        self.abandoned.lock().push((start, n));
+        let mut abandoned = self.abandoned.lock();
+        // Claims made after the close take consecutive ranges (each
+        // `fetch_add` follows the last): extend the range they continue
+        // rather than add one, so that a producer that keeps pushing into a
+        // closed ring (a log call after shutdown, whose writer is gone and
+        // never takes the ranges) does not grow the list by an entry per
+        // call. The consumer takes a range only whole, under this lock, when
+        // it reaches its start, so extending one it has not taken is as if
+        // both had been added.
+        match abandoned.last_mut() {
+            Some(last) if last.0 + last.1 == start => last.1 += n,
+            _ => abandoned.push((start, n)),
+        }
     }
 
     /// If a range of abandoned sequences starts at `next`, its length (taken
@@ -834,6 +846,21 @@ fn poll_in_flight(polls: &mut u32, deadline: Option<Instant>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Blocking claims into a closed ring, with no consumer to step over
+    /// what they abandon, keep one range, not one per claim.
+    #[test]
+    fn claims_after_close_do_not_grow_the_abandoned_list() {
+        let sequencer = Sequencer::new(4, Box::new(crate::wait::Yield::default()));
+        let cache = ReleasedCache::new(0);
+        sequencer.close();
+        for _ in 0..10_000 {
+            assert!(matches!(sequencer.claim(1, &cache), Err(ClaimError::Closed)));
+        }
+        assert_eq!(*sequencer.abandoned.lock(), [(0, 10_000)]);
+        assert_eq!(sequencer.take_abandoned(0), Some(10_000));
+        assert!(sequencer.is_drained(10_000));
+    }
 
     #[test]
     fn markers_of_different_laps_and_states_never_collide() {
