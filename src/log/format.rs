@@ -232,7 +232,8 @@ impl Renderer {
     /// Appends `ns` (since the Unix epoch) as RFC 3339 UTC with nanoseconds.
     pub(crate) fn timestamp(&mut self, ns: u64, out: &mut Vec<u8>) {
         out.extend_from_slice(self.second_prefix(ns));
-        push_padded(ns % 1_000_000_000, 9, out);
+        let digits: [u8; 9] = fixed_digits(ns % 1_000_000_000);
+        out.extend_from_slice(&digits);
         out.push(b'Z');
     }
 
@@ -241,7 +242,8 @@ impl Renderer {
     #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
     pub(crate) fn timestamp_micros(&mut self, ns: u64, out: &mut Vec<u8>) {
         out.extend_from_slice(self.second_prefix(ns));
-        push_padded(ns % 1_000_000_000 / 1_000, 6, out);
+        let digits: [u8; 6] = fixed_digits(ns % 1_000_000_000 / 1_000);
+        out.extend_from_slice(&digits);
         out.push(b'Z');
     }
 
@@ -310,10 +312,13 @@ const DIGIT_PAIRS: [u8; 200] = {
 };
 
 /// Appends `n` in decimal (two digits per division, as `itoa` does: the
-/// writer thread's per-line cost bounds throughput).
+/// writer thread's per-line cost bounds throughput). The digits are built
+/// left-aligned in a fixed array and appended whole, then the unused tail is
+/// cut off: a fixed-size copy is a few moves, a variable one a `memcpy` call.
 pub(crate) fn push_u64(n: u64, out: &mut Vec<u8>) {
+    let len = n.checked_ilog10().map_or(1, |log| log as usize + 1);
     let mut digits = [0u8; 20];
-    let mut i = digits.len();
+    let mut i = len;
     let mut n = n;
     while n >= 100 {
         let pair = (n % 100) as usize * 2;
@@ -323,13 +328,31 @@ pub(crate) fn push_u64(n: u64, out: &mut Vec<u8>) {
     }
     if n >= 10 {
         let pair = n as usize * 2;
+        digits[..2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+    } else {
+        digits[0] = b'0' + n as u8;
+    }
+    let at = out.len();
+    out.extend_from_slice(&digits);
+    out.truncate(at + len);
+}
+
+/// The last `N` decimal digits of `n`, zero-padded (a timestamp's
+/// sub-second part).
+fn fixed_digits<const N: usize>(n: u64) -> [u8; N] {
+    let mut digits = [b'0'; N];
+    let mut i = N;
+    let mut n = n;
+    while i >= 2 {
+        let pair = (n % 100) as usize * 2;
+        n /= 100;
         i -= 2;
         digits[i..i + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
-    } else {
-        i -= 1;
-        digits[i] = b'0' + n as u8;
     }
-    out.extend_from_slice(&digits[i..]);
+    if i == 1 {
+        digits[0] = b'0' + (n % 10) as u8;
+    }
+    digits
 }
 
 /// Appends `n` in decimal, zero-padded to `width` digits (more if needed).
@@ -488,6 +511,13 @@ mod tests {
             let mut out = Vec::new();
             push_u64(n, &mut out);
             assert_eq!(String::from_utf8(out).unwrap(), n.to_string());
+            assert_eq!(fixed_digits::<6>(n), *format!("{:06}", n % 1_000_000).as_bytes());
+            assert_eq!(fixed_digits::<9>(n), *format!("{:09}", n % 1_000_000_000).as_bytes());
+            for width in [1, 2, 4, 6, 9, 20] {
+                let mut out = Vec::new();
+                push_padded(n, width, &mut out);
+                assert_eq!(String::from_utf8(out).unwrap(), format!("{n:0width$}"));
+            }
         }
     }
 
