@@ -312,13 +312,10 @@ const DIGIT_PAIRS: [u8; 200] = {
 };
 
 /// Appends `n` in decimal (two digits per division, as `itoa` does: the
-/// writer thread's per-line cost bounds throughput). The digits are built
-/// left-aligned in a fixed array and appended whole, then the unused tail is
-/// cut off: a fixed-size copy is a few moves, a variable one a `memcpy` call.
+/// writer thread's per-line cost bounds throughput).
 pub(crate) fn push_u64(n: u64, out: &mut Vec<u8>) {
-    let len = n.checked_ilog10().map_or(1, |log| log as usize + 1);
     let mut digits = [0u8; 20];
-    let mut i = len;
+    let mut i = digits.len();
     let mut n = n;
     while n >= 100 {
         let pair = (n % 100) as usize * 2;
@@ -328,13 +325,13 @@ pub(crate) fn push_u64(n: u64, out: &mut Vec<u8>) {
     }
     if n >= 10 {
         let pair = n as usize * 2;
-        digits[..2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+        i -= 2;
+        digits[i..i + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
     } else {
-        digits[0] = b'0' + n as u8;
+        i -= 1;
+        digits[i] = b'0' + n as u8;
     }
-    let at = out.len();
-    out.extend_from_slice(&digits);
-    out.truncate(at + len);
+    out.extend_from_slice(&digits[i..]);
 }
 
 /// The last `N` decimal digits of `n`, zero-padded (a timestamp's
@@ -511,8 +508,14 @@ mod tests {
             let mut out = Vec::new();
             push_u64(n, &mut out);
             assert_eq!(String::from_utf8(out).unwrap(), n.to_string());
-            assert_eq!(fixed_digits::<6>(n), *format!("{:06}", n % 1_000_000).as_bytes());
-            assert_eq!(fixed_digits::<9>(n), *format!("{:09}", n % 1_000_000_000).as_bytes());
+            assert_eq!(
+                fixed_digits::<6>(n),
+                *format!("{:06}", n % 1_000_000).as_bytes()
+            );
+            assert_eq!(
+                fixed_digits::<9>(n),
+                *format!("{:09}", n % 1_000_000_000).as_bytes()
+            );
             for width in [1, 2, 4, 6, 9, 20] {
                 let mut out = Vec::new();
                 push_padded(n, width, &mut out);

@@ -82,6 +82,11 @@ fn padded_level(level: &Level) -> &'static [u8; 5] {
 /// Appends one field as fmt's default field formatter does: separated by a
 /// space, `message` bare, any other as `name=value` (a leading `r#` of the
 /// name dropped) with the value's `Debug` form (strings quoted).
+///
+/// This, [`debug_value`], [`sanitized`] and [`plain`] are inlined into the
+/// writer's per-field loop, their rare cases kept out of line (`#[cold]`):
+/// a call per field and per value was a third of a line's rendering.
+#[inline(always)]
 pub(super) fn text_field(out: &mut Vec<u8>, first: &mut bool, name: &str, value: Value<'_>) {
     if !std::mem::take(first) {
         out.push(b' ');
@@ -99,6 +104,7 @@ pub(super) fn text_field(out: &mut Vec<u8>, first: &mut bool, name: &str, value:
 }
 
 /// A value's `Debug` form (`Text` is one already).
+#[inline(always)]
 fn debug_value(value: Value<'_>, out: &mut Vec<u8>) {
     match value {
         Value::U64(n) => push_u64(n, out),
@@ -108,28 +114,48 @@ fn debug_value(value: Value<'_>, out: &mut Vec<u8>) {
             }
             push_u64(n.unsigned_abs(), out);
         }
-        // `Vec<u8>`'s `io::Write` does not fail.
-        Value::F64(x) => drop(write!(out, "{x:?}")),
+        Value::F64(x) => debug_f64(x, out),
         Value::Bool(b) => out.extend_from_slice(if b { b"true" } else { b"false" }),
-        Value::Str(s) => {
-            if plain(s, true) {
-                out.push(b'"');
-                out.extend_from_slice(s);
-                out.push(b'"');
-            } else {
-                drop(write!(out, "{:?}", String::from_utf8_lossy(s)));
-            }
+        Value::Str(s) if plain(s, true) => {
+            out.push(b'"');
+            out.extend_from_slice(s);
+            out.push(b'"');
         }
+        Value::Str(s) => debug_str(s, out),
         Value::Text(s) => out.extend_from_slice(s),
     }
 }
 
+#[inline(never)]
+fn debug_f64(x: f64, out: &mut Vec<u8>) {
+    // `Vec<u8>`'s `io::Write` does not fail.
+    drop(write!(out, "{x:?}"));
+}
+
+/// A string's `Debug` form when it needs escaping.
+#[cold]
+#[inline(never)]
+fn debug_str(s: &[u8], out: &mut Vec<u8>) {
+    drop(write!(out, "{:?}", String::from_utf8_lossy(s)));
+}
+
 /// Appends `s` with the terminal control characters fmt escapes in messages
 /// (ESC, BEL, BS, FF, DEL as `\x1b`…, C1 controls as `\u{9b}`…).
+#[inline]
 fn sanitized(s: &[u8], out: &mut Vec<u8>) {
-    let suspect = |b: &u8| matches!(b, 0x07 | 0x08 | 0x0c | 0x1b | 0x7f | 0xc2);
     // Printable ASCII (the usual message) has none of them.
-    if plain(s, false) || !s.iter().any(suspect) {
+    if plain(s, false) {
+        out.extend_from_slice(s);
+    } else {
+        sanitized_slow(s, out);
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn sanitized_slow(s: &[u8], out: &mut Vec<u8>) {
+    let suspect = |b: &u8| matches!(b, 0x07 | 0x08 | 0x0c | 0x1b | 0x7f | 0xc2);
+    if !s.iter().any(suspect) {
         out.extend_from_slice(s);
         return;
     }
@@ -150,6 +176,7 @@ fn sanitized(s: &[u8], out: &mut Vec<u8>) {
 ///
 /// Eight bytes at a time (the writer thread's per-line cost bounds
 /// throughput; a byte-by-byte scan was a tenth of a line's rendering).
+#[inline]
 fn plain(s: &[u8], quotable: bool) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
