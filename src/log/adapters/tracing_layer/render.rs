@@ -13,6 +13,7 @@ use super::visit::{Payload, Value};
 use crate::log::custom::CustomLine;
 use crate::log::format::{json_escape, push_u64, Format, Renderer};
 use std::io::Write as _;
+use tracing_core::field::{self, FieldSet};
 use tracing_core::{Level, Metadata};
 
 /// The writer thread's render function of the layer's records (a
@@ -23,13 +24,12 @@ pub(super) fn render_line(renderer: &mut Renderer, line: &CustomLine<'_>, out: &
         return;
     };
     let (scope, fields) = Payload::open(line.payload);
-    let names = |index: usize| meta.fields().iter().nth(index).map_or("?", |f| f.name());
+    let mut names = Names::new(meta);
+    let mut names = |index| names.get(index);
     match renderer.format() {
         Format::Text => {
             renderer.timestamp_micros(line.timestamp_ns, out);
-            out.push(b' ');
             out.extend_from_slice(padded_level(meta.level()));
-            out.push(b' ');
             out.extend_from_slice(scope);
             out.extend_from_slice(meta.target().as_bytes());
             out.extend_from_slice(b": ");
@@ -68,14 +68,50 @@ pub(super) fn render_line(renderer: &mut Renderer, line: &CustomLine<'_>, out: &
     }
 }
 
-/// The level as fmt's text format shows it: right-aligned in 5 columns.
-fn padded_level(level: &Level) -> &'static [u8; 5] {
+/// The names of a callsite's fields, looked up by index.
+///
+/// `FieldSet` has no lookup by index: its iterator's `nth` steps through
+/// every field before. An event's fields arrive in their metadata's order
+/// (tracing records a `ValueSet` in order), so the iterator is kept where the
+/// previous field left it and steps on.
+pub(super) struct Names {
+    fields: &'static FieldSet,
+    iter: field::Iter,
+    /// The index `iter` yields next.
+    next: usize,
+}
+
+impl Names {
+    pub(super) fn new(meta: &'static Metadata<'static>) -> Self {
+        let fields = meta.fields();
+        Self {
+            fields,
+            iter: fields.iter(),
+            next: 0,
+        }
+    }
+
+    pub(super) fn get(&mut self, index: usize) -> &'static str {
+        if index < self.next {
+            // Out of order (only a hand-made `ValueSet` could do it).
+            self.iter = self.fields.iter();
+            self.next = 0;
+        }
+        let field = self.iter.nth(index - self.next);
+        self.next = index + 1;
+        field.map_or("?", |f| f.name())
+    }
+}
+
+/// The level as fmt's text format shows it, between the timestamp and the
+/// scope: right-aligned in 5 columns, a space either side.
+fn padded_level(level: &Level) -> &'static [u8; 7] {
     match *level {
-        Level::TRACE => b"TRACE",
-        Level::DEBUG => b"DEBUG",
-        Level::INFO => b" INFO",
-        Level::WARN => b" WARN",
-        _ => b"ERROR",
+        Level::TRACE => b" TRACE ",
+        Level::DEBUG => b" DEBUG ",
+        Level::INFO => b"  INFO ",
+        Level::WARN => b"  WARN ",
+        _ => b" ERROR ",
     }
 }
 
@@ -220,12 +256,82 @@ pub(super) fn json_key(out: &mut Vec<u8>, name: &str) {
 pub(super) fn json_value(out: &mut Vec<u8>, value: Value<'_>) {
     match value {
         Value::F64(x) if !x.is_finite() => out.extend_from_slice(b"null"),
+        Value::F64(x) => json_f64(x, out),
         Value::Str(s) | Value::Text(s) => {
             out.push(b'"');
             json_escape(s, out);
             out.push(b'"');
         }
         other => debug_value(other, out),
+    }
+}
+
+/// A finite float as serde_json writes it (fmt's JSON format goes through
+/// serde_json): the shortest digits that read back to `x`, as Rust's own
+/// formatting finds them, laid out as serde_json's float printer (zmij) lays
+/// them out: positional notation for decimal exponents -5 to 15 (`100.0`,
+/// `0.00001`), scientific otherwise with a signed exponent (`1e+16`,
+/// `1.5e-7`), where Rust's `Debug` would write `1e16` and `1.5e-7`.
+#[inline(never)]
+fn json_f64(x: f64, out: &mut Vec<u8>) {
+    // `-d.ddde-ddd`: at most 25 bytes.
+    let mut buf = [0u8; 32];
+    let mut cursor = &mut buf[..];
+    if write!(cursor, "{x:e}").is_err() {
+        return;
+    }
+    let len = 32 - cursor.len();
+    let text = &buf[..len];
+    let (negative, text) = match text.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, text),
+    };
+    let Some(e_at) = text.iter().position(|&b| b == b'e') else {
+        return;
+    };
+    let (mantissa, exponent) = (&text[..e_at], &text[e_at + 1..]);
+    let exponent: i32 = std::str::from_utf8(exponent)
+        .ok()
+        .and_then(|e| e.parse().ok())
+        .unwrap_or(0);
+    // The significant digits, without the point.
+    let mut digits = [0u8; 20];
+    let mut n = 0;
+    for &b in mantissa.iter().filter(|&&b| b != b'.') {
+        if n < digits.len() {
+            digits[n] = b;
+            n += 1;
+        }
+    }
+    let digits = &digits[..n];
+    if negative {
+        out.push(b'-');
+    }
+    if (-5..=15).contains(&exponent) {
+        let point = exponent + 1; // digits before the point
+        if point <= 0 {
+            out.extend_from_slice(b"0.");
+            out.extend(std::iter::repeat(b'0').take((-point) as usize));
+            out.extend_from_slice(digits);
+        } else if point as usize >= digits.len() {
+            out.extend_from_slice(digits);
+            out.extend(std::iter::repeat(b'0').take(point as usize - digits.len()));
+            out.extend_from_slice(b".0");
+        } else {
+            let (int, frac) = digits.split_at(point as usize);
+            out.extend_from_slice(int);
+            out.push(b'.');
+            out.extend_from_slice(frac);
+        }
+    } else {
+        out.extend_from_slice(&digits[..1]);
+        if digits.len() > 1 {
+            out.push(b'.');
+            out.extend_from_slice(&digits[1..]);
+        }
+        out.push(b'e');
+        out.push(if exponent < 0 { b'-' } else { b'+' });
+        push_u64(u64::from(exponent.unsigned_abs()), out);
     }
 }
 
@@ -301,6 +407,32 @@ mod tests {
         };
         assert_eq!(json(Value::F64(f64::NAN)), "null");
         assert_eq!(json(Value::F64(0.5)), "0.5");
+        // As serde_json writes them (a dev-dependency: compared directly).
+        for x in [
+            0.0,
+            -0.0,
+            1.0,
+            100.0,
+            1e15,
+            1e16,
+            1.5e16,
+            123456789012345680.0,
+            1e-5,
+            1.5e-5,
+            1e-6,
+            0.0001,
+            -1.4921859144432072e208,
+            5e-324,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            1.0 / 3.0,
+        ] {
+            assert_eq!(
+                json(Value::F64(x)),
+                serde_json::to_string(&x).unwrap(),
+                "{x:e}"
+            );
+        }
         assert_eq!(json(Value::Text(b"a\"b")), "\"a\\\"b\"");
         assert_eq!(json(Value::U64(u64::MAX)), u64::MAX.to_string());
     }

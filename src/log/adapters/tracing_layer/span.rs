@@ -10,7 +10,7 @@
 //! objects from the root once, and the writer shows them as
 //! `,"span":{leaf},"spans":[{root},…,{leaf}]` ([`split_json_scope`]).
 
-use super::render::{json_key, json_value, text_field};
+use super::render::{json_key, json_value, text_field, Names};
 use super::visit::{Payload, Value};
 use crate::log::format::{json_escape, Format};
 use std::collections::BTreeMap;
@@ -106,7 +106,8 @@ impl Rendered {
     /// Adds the `encoded` fields; a field recorded again replaces its value
     /// in JSON and is repeated in text, as in fmt.
     fn record(&mut self, format: Format, meta: &'static Metadata<'static>, encoded: &[u8]) {
-        let name = |index: usize| meta.fields().iter().nth(index).map_or("?", |f| f.name());
+        let mut names = Names::new(meta);
+        let mut name = |index| names.get(index);
         match format {
             Format::Text => {
                 let mut text = std::mem::take(&mut self.rendered).into_bytes();
