@@ -235,13 +235,15 @@ fn plain(s: &[u8], quotable: bool) -> bool {
             return false;
         }
     }
-    // The rest, padded with a plain byte (byte by byte: a copy of a
-    // variable length would call `memcpy`).
-    let mut word = [b'a'; 8];
-    for (to, &from) in word.iter_mut().zip(chunks.remainder()) {
-        *to = from;
+    // The rest, padded with a plain byte, assembled in a register: a copy
+    // into a stack array becomes a `memcpy` call, and reading the array back
+    // as one word right after its bytes were stored stalls.
+    let mut word = ONES * u64::from(b'a');
+    for (i, &b) in chunks.remainder().iter().enumerate() {
+        let shift = 8 * i;
+        word = (word & !(0xff << shift)) | (u64::from(b) << shift);
     }
-    word_plain(u64::from_le_bytes(word))
+    word_plain(word)
 }
 
 /// `"name":`.
