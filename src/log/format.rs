@@ -318,20 +318,24 @@ pub(crate) fn push_u64(n: u64, out: &mut Vec<u8>) {
     let mut i = digits.len();
     let mut n = n;
     while n >= 100 {
-        let pair = (n % 100) as usize * 2;
-        n /= 100;
         i -= 2;
-        digits[i..i + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+        digits[i..i + 2].copy_from_slice(&two_digits(n));
+        n /= 100;
     }
     if n >= 10 {
-        let pair = n as usize * 2;
         i -= 2;
-        digits[i..i + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+        digits[i..i + 2].copy_from_slice(&two_digits(n));
     } else {
         i -= 1;
         digits[i] = b'0' + n as u8;
     }
     out.extend_from_slice(&digits[i..]);
+}
+
+/// The last two decimal digits of `n`.
+fn two_digits(n: u64) -> [u8; 2] {
+    let pair = (n % 100) as usize * 2;
+    [DIGIT_PAIRS[pair], DIGIT_PAIRS[pair + 1]]
 }
 
 /// The last `N` decimal digits of `n`, zero-padded (a timestamp's
@@ -341,10 +345,9 @@ fn fixed_digits<const N: usize>(n: u64) -> [u8; N] {
     let mut i = N;
     let mut n = n;
     while i >= 2 {
-        let pair = (n % 100) as usize * 2;
-        n /= 100;
         i -= 2;
-        digits[i..i + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+        digits[i..i + 2].copy_from_slice(&two_digits(n));
+        n /= 100;
     }
     if i == 1 {
         digits[0] = b'0' + (n % 10) as u8;

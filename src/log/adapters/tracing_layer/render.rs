@@ -7,6 +7,12 @@
 //! message k=v` (no ANSI codes; the message sanitized of terminal control
 //! characters, as fmt does by default). JSON: `{"timestamp":…,"level":…,
 //! "fields":{"message":…,…},"target":…,"span":{…},"spans":[…]}`.
+//!
+//! The writer's time per line bounds throughput when the callers fill both
+//! cores, so the text path is tuned by instruction counts (see
+//! docs/design.md, "Integrations"): one loop with the per-field code inlined
+//! and its rare cases out of line, plain-ASCII checks 8 bytes at a time, no
+//! `core::fmt` for anything but floats and escapes.
 
 use super::span::split_json_scope;
 use super::visit::{Payload, Value};
