@@ -11,7 +11,8 @@
 //! The first argument picks the entry point (`log`: `Logger::info` with the
 //! benchmarks' message; `literal`: `Logger::info` of a literal; `facade`:
 //! `log::info!` through the `log` adapter; `macro`: `ringlog::info!`;
-//! `raw`: `Logger::log_raw`; `empty`: nothing, the loop's own cost), the
+//! `raw`: `Logger::log_raw`; `empty`: nothing, the loop's own cost;
+//! `tracing`: the tracing event through ringlog's `Layer`, see [`tracing_layer`]), the
 //! second the number of calls. `names` is a timing instead (see [`names`]). The ring holds every call, so none waits for
 //! the writer thread (a null sink); only the calls' thread is counted.
 
@@ -86,6 +87,28 @@ fn names(n: u64) {
     drop(guard);
 }
 
+/// `tracing`: the tracing contenders' event (`ringlog_bench::log::tracing_event`,
+/// inside the span `request{t=0}`) through ringlog's `Layer` into a null
+/// sink. The writer thread renders every event: run under callgrind with
+/// `--separate-threads=yes` and no `--toggle-collect` to read both sides
+/// (`calls` on the caller's thread, the layer's `render_line` on the
+/// writer's), per event = inclusive count / `n`.
+fn tracing_layer(n: u64, capacity: usize) {
+    use tracing_subscriber::layer::SubscriberExt as _;
+    let (layer, guard) =
+        ringlog::tracing::Layer::new(LoggerBuilder::with_sink(NullSink).capacity(capacity))
+            .expect("layer");
+    let dispatch = tracing::Dispatch::new(tracing_subscriber::registry().with(layer));
+    tracing::dispatcher::with_default(&dispatch, || {
+        let span = tracing::info_span!("request", t = 0u64);
+        let _entered = span.enter();
+        let call = |i| ringlog_bench::log::tracing_event(i);
+        calls(16, &call);
+        calls(n, &call);
+    });
+    drop(guard);
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let which = args.next().unwrap_or_else(|| "log".into());
@@ -126,6 +149,7 @@ fn main() {
         "empty" => Box::new(|i| {
             black_box(i);
         }),
+        "tracing" => return tracing_layer(n, capacity),
         other => panic!("unknown entry point {other:?}"),
     };
     // Warm-up outside the counted loop: the thread's id, scratch buffer.

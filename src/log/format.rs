@@ -232,7 +232,8 @@ impl Renderer {
     /// Appends `ns` (since the Unix epoch) as RFC 3339 UTC with nanoseconds.
     pub(crate) fn timestamp(&mut self, ns: u64, out: &mut Vec<u8>) {
         out.extend_from_slice(self.second_prefix(ns));
-        push_padded(ns % 1_000_000_000, 9, out);
+        let digits: [u8; 9] = fixed_digits(ns % 1_000_000_000);
+        out.extend_from_slice(&digits);
         out.push(b'Z');
     }
 
@@ -241,7 +242,8 @@ impl Renderer {
     #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
     pub(crate) fn timestamp_micros(&mut self, ns: u64, out: &mut Vec<u8>) {
         out.extend_from_slice(self.second_prefix(ns));
-        push_padded(ns % 1_000_000_000 / 1_000, 6, out);
+        let digits: [u8; 6] = fixed_digits(ns % 1_000_000_000 / 1_000);
+        out.extend_from_slice(&digits);
         out.push(b'Z');
     }
 
@@ -316,20 +318,41 @@ pub(crate) fn push_u64(n: u64, out: &mut Vec<u8>) {
     let mut i = digits.len();
     let mut n = n;
     while n >= 100 {
-        let pair = (n % 100) as usize * 2;
-        n /= 100;
         i -= 2;
-        digits[i..i + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+        digits[i..i + 2].copy_from_slice(&two_digits(n));
+        n /= 100;
     }
     if n >= 10 {
-        let pair = n as usize * 2;
         i -= 2;
-        digits[i..i + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+        digits[i..i + 2].copy_from_slice(&two_digits(n));
     } else {
         i -= 1;
         digits[i] = b'0' + n as u8;
     }
     out.extend_from_slice(&digits[i..]);
+}
+
+/// The last two decimal digits of `n`.
+fn two_digits(n: u64) -> [u8; 2] {
+    let pair = (n % 100) as usize * 2;
+    [DIGIT_PAIRS[pair], DIGIT_PAIRS[pair + 1]]
+}
+
+/// The last `N` decimal digits of `n`, zero-padded (a timestamp's
+/// sub-second part).
+fn fixed_digits<const N: usize>(n: u64) -> [u8; N] {
+    let mut digits = [b'0'; N];
+    let mut i = N;
+    let mut n = n;
+    while i >= 2 {
+        i -= 2;
+        digits[i..i + 2].copy_from_slice(&two_digits(n));
+        n /= 100;
+    }
+    if i == 1 {
+        digits[0] = b'0' + (n % 10) as u8;
+    }
+    digits
 }
 
 /// Appends `n` in decimal, zero-padded to `width` digits (more if needed).
@@ -520,6 +543,19 @@ mod tests {
             let mut out = Vec::new();
             push_u64(n, &mut out);
             assert_eq!(String::from_utf8(out).unwrap(), n.to_string());
+            assert_eq!(
+                fixed_digits::<6>(n),
+                *format!("{:06}", n % 1_000_000).as_bytes()
+            );
+            assert_eq!(
+                fixed_digits::<9>(n),
+                *format!("{:09}", n % 1_000_000_000).as_bytes()
+            );
+            for width in [1, 2, 4, 6, 9, 20] {
+                let mut out = Vec::new();
+                push_padded(n, width, &mut out);
+                assert_eq!(String::from_utf8(out).unwrap(), format!("{n:0width$}"));
+            }
         }
     }
 

@@ -4,6 +4,7 @@
 
 use crate::common::with_deadline;
 use crate::log_common::temp_path;
+use proptest::prelude::*;
 use ringlog::log::{Format, LoggerBuilder};
 use std::fmt;
 use std::io;
@@ -92,6 +93,11 @@ fn workload() {
 /// `format`) and fmt's layer (`fmt_json`: its JSON format); returns both
 /// outputs.
 fn both(format: Format, json: bool) -> (String, String) {
+    both_with(format, json, workload)
+}
+
+/// As [`both`], for the events `work` logs.
+fn both_with(format: Format, json: bool, work: impl FnOnce()) -> (String, String) {
     let path = temp_path("tracing-layer-vs-fmt");
     let (layer, guard) =
         ringlog::tracing::Layer::new(LoggerBuilder::new(&path).format(format)).expect("layer");
@@ -103,10 +109,10 @@ fn both(format: Format, json: bool) -> (String, String) {
     let registry = tracing_subscriber::registry().with(layer);
     if json {
         let subscriber = registry.with(fmt.json()).with(LevelFilter::TRACE);
-        tracing::subscriber::with_default(subscriber, workload);
+        tracing::subscriber::with_default(subscriber, work);
     } else {
         let subscriber = registry.with(fmt).with(LevelFilter::TRACE);
-        tracing::subscriber::with_default(subscriber, workload);
+        tracing::subscriber::with_default(subscriber, work);
     }
     guard.shutdown().unwrap();
     let ours = std::fs::read_to_string(&path).unwrap();
@@ -184,6 +190,91 @@ fn json_lines_match_fmt() {
             r#""span":{"a":1,"name":"n\"q","name":"outer"},"spans":[{"a":1,"name":"n\"q","name":"outer"}]}"#
         ));
     });
+}
+
+/// Strings that stress the writer's fast paths: printable ASCII, quotes and
+/// backslashes (escaped in `Debug`), terminal controls (sanitized in
+/// messages), C1 controls and other `0xc2`-led characters, any character.
+fn tricky_string() -> impl Strategy<Value = String> {
+    let chars = prop_oneof![
+        4 => proptest::char::range(' ', '~'),
+        1 => proptest::sample::select(vec![
+            '"', '\\', '\x07', '\x08', '\x0c', '\x1b', '\x7f', '\t', '\n', '\0',
+            '\u{80}', '\u{9b}', '\u{9f}', '\u{a0}', 'é',
+        ]),
+        1 => any::<char>(),
+    ];
+    proptest::collection::vec(chars, 0..40).prop_map(|v| v.into_iter().collect())
+}
+
+/// One random event: a message recorded as a `&str` or formatted, a string
+/// field as `&str` and as `Debug`, integers and a float.
+type Event = (String, String, u64, i64, f64, bool);
+
+fn log_events(events: &[Event]) {
+    let span = tracing::info_span!("span", s = events.first().map_or("", |e| e.1.as_str()));
+    let _entered = span.enter();
+    for (message, s, u, i, f, literal) in events {
+        if *literal {
+            tracing::info!(message = message.as_str(), u, i, s = s.as_str(), f);
+        } else {
+            tracing::warn!(d = ?s, u, "{message}");
+        }
+    }
+}
+
+#[test]
+fn random_strings_and_numbers_render_as_fmt_renders_them() {
+    with_deadline("tracing_layer_proptest", 240, || {
+        let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+            cases: 64,
+            ..ProptestConfig::default()
+        });
+        let event = (
+            tricky_string(),
+            tricky_string(),
+            any::<u64>(),
+            any::<i64>(),
+            // At most 15 significant digits: of a float that needs 17, the
+            // last digit may differ from serde_json's (its printer can pick
+            // another digit string that reads back to the same value).
+            any::<f64>().prop_map(|x| format!("{x:.14e}").parse::<f64>().unwrap()),
+            any::<bool>(),
+        );
+        let events = proptest::collection::vec(event, 1..32);
+        runner
+            .run(&events, |events| {
+                for json in [false, true] {
+                    let format = if json { Format::Json } else { Format::Text };
+                    let (ours, fmt) = both_with(format, json, || log_events(&events));
+                    let (ours, fmt) = if json {
+                        (mask_json(&ours), mask_json(&fmt))
+                    } else {
+                        // Messages and `Debug` strings may hold newlines: compare
+                        // whole outputs, timestamps masked line by line.
+                        (mask_text_lines(&ours), mask_text_lines(&fmt))
+                    };
+                    prop_assert_eq!(ours, fmt);
+                }
+                Ok(())
+            })
+            .unwrap();
+    });
+}
+
+/// As [`mask_text`], for output whose lines may be continued (a message with
+/// a newline): only lines that start with a timestamp are masked.
+fn mask_text_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|line| match line.split_once(' ') {
+            Some((ts, rest))
+                if ts.len() == 27 && ts.ends_with('Z') && ts.as_bytes()[10] == b'T' =>
+            {
+                format!("T {rest}")
+            }
+            _ => line.to_string(),
+        })
+        .collect()
 }
 
 /// The file's lines with the timestamps cut off.

@@ -46,7 +46,7 @@ static NEXT_LAYER: AtomicU64 = AtomicU64::new(1);
 ///   (and the message, unless it is a plain literal, which is just copied)
 ///   are formatted in the caller, into the slot's bytes.
 /// - **Spans:** a span's fields are formatted once, when it is created or
-///   records more (one allocation per span); each event copies the rendered
+///   records more (a few allocations per span); each event copies the rendered
 ///   scope.
 /// - **Lines:** [`Format::Text`] gives fmt's default ("full") format without
 ///   ANSI codes: `2026-11-23T16:20:00.123456Z  INFO request{id=7}: app:

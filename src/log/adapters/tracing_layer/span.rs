@@ -1,16 +1,18 @@
 //! Spans: their fields rendered once, when the span is created or records
-//! more ([`SpanFields`], kept in the span's extensions: one allocation per
+//! more ([`SpanFields`], kept in the span's extensions: a few allocations per
 //! span, none per event), and the scope of an event copied from them into
 //! its payload ([`write_scope`]).
 //!
 //! Text, as fmt: `outer{a=1}:inner{b=2}: ` (a span without fields is just
-//! `name:`; fields recorded later are appended, space-separated). JSON, as
+//! `name:`; fields recorded later are appended, space-separated). Each span
+//! keeps its whole part, `inner{b=2}:`, so an event copies one string per
+//! span in its scope. JSON, as
 //! fmt's JSON format, each span an object of its fields sorted by name (fmt
 //! keeps them in a `BTreeMap`) and then `"name"`; the payload holds the
 //! objects from the root once, and the writer shows them as
 //! `,"span":{leaf},"spans":[{root},…,{leaf}]` ([`split_json_scope`]).
 
-use super::render::{json_key, json_value, text_field};
+use super::render::{json_key, json_value, text_field, Names};
 use super::visit::{Payload, Value};
 use crate::log::format::{json_escape, Format};
 use std::collections::BTreeMap;
@@ -33,6 +35,9 @@ struct Rendered {
     owner: u64,
     /// Text: `a=1 b="x"`. JSON: the span's whole object, name included.
     rendered: String,
+    /// Text only: the span's part of an event's scope, `name{a=1 b="x"}:`
+    /// (`name:` without fields), copied whole by each event.
+    scope: String,
     /// JSON only: each field's rendered value, by name.
     json: BTreeMap<&'static str, Vec<u8>>,
 }
@@ -59,6 +64,7 @@ impl SpanFields {
             let mut rendered = Rendered {
                 owner,
                 rendered: String::new(),
+                scope: String::new(),
                 json: BTreeMap::new(),
             };
             rendered.record(format, meta, encoded);
@@ -92,13 +98,14 @@ impl SpanFields {
         }
     }
 
-    /// The rendering in `format`, if any.
-    fn rendered(&self, format: Format) -> Option<&str> {
-        let slot = match format {
-            Format::Text => &self.text,
-            Format::Json => &self.json,
-        };
-        slot.as_ref().map(|r| r.rendered.as_str())
+    /// The JSON rendering, if any.
+    fn json_object(&self) -> Option<&str> {
+        self.json.as_ref().map(|r| r.rendered.as_str())
+    }
+
+    /// The text rendering's part of a scope, if any.
+    fn text_scope(&self) -> Option<&str> {
+        self.text.as_ref().map(|r| r.scope.as_str())
     }
 }
 
@@ -106,7 +113,8 @@ impl Rendered {
     /// Adds the `encoded` fields; a field recorded again replaces its value
     /// in JSON and is repeated in text, as in fmt.
     fn record(&mut self, format: Format, meta: &'static Metadata<'static>, encoded: &[u8]) {
-        let name = |index: usize| meta.fields().iter().nth(index).map_or("?", |f| f.name());
+        let mut names = Names::new(meta);
+        let mut name = |index| names.get(index);
         match format {
             Format::Text => {
                 let mut text = std::mem::take(&mut self.rendered).into_bytes();
@@ -120,6 +128,14 @@ impl Rendered {
                     text_field(&mut text, &mut first, name(index), value);
                 }
                 self.rendered = String::from_utf8(text).unwrap_or_default();
+                self.scope.clear();
+                self.scope.push_str(meta.name());
+                if !self.rendered.is_empty() {
+                    self.scope.push('{');
+                    self.scope.push_str(&self.rendered);
+                    self.scope.push('}');
+                }
+                self.scope.push(':');
             }
             Format::Json => {
                 for (index, value) in Payload::fields(encoded) {
@@ -190,18 +206,18 @@ where
     if let Some(parent) = span.parent() {
         text_scope(&parent, buf);
     }
-    buf.extend_from_slice(span.name().as_bytes());
-    if let Some(fields) = span.extensions().get::<SpanFields>() {
-        match fields.rendered(Format::Text) {
-            Some(text) if !text.is_empty() => {
-                buf.push(b'{');
-                buf.extend_from_slice(text.as_bytes());
-                buf.push(b'}');
-            }
-            _ => {}
+    match span
+        .extensions()
+        .get::<SpanFields>()
+        .and_then(|f| f.text_scope())
+    {
+        Some(part) => buf.extend_from_slice(part.as_bytes()),
+        // Created before this layer saw it: the name only.
+        None => {
+            buf.extend_from_slice(span.name().as_bytes());
+            buf.push(b':');
         }
     }
-    buf.push(b':');
 }
 
 /// The spans' objects from the root, comma-separated; returns where the
@@ -226,7 +242,7 @@ where
     let extensions = span.extensions();
     match extensions
         .get::<SpanFields>()
-        .and_then(|f| f.rendered(Format::Json))
+        .and_then(SpanFields::json_object)
     {
         Some(object) => buf.extend_from_slice(object.as_bytes()),
         // Created before this layer saw it: the name only.

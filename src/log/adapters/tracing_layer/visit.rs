@@ -76,16 +76,27 @@ impl<'a> Encoder<'a> {
         Self { buf, format }
     }
 
-    fn head(&mut self, tag: u8, field: &Field) {
-        // Callsites have at most 32 fields (tracing's `ValueSet` limit).
-        let index = u8::try_from(field.index()).unwrap_or(u8::MAX);
-        self.buf.extend_from_slice(&[tag, index]);
+    /// The head of a field of `len` bytes, its length included, in one copy.
+    fn block_head(&mut self, tag: u8, field: &Field, len: u32) {
+        let mut bytes = [0; 6];
+        bytes[0] = tag;
+        bytes[1] = index(field);
+        bytes[2..].copy_from_slice(&len.to_le_bytes());
+        self.buf.extend_from_slice(&bytes);
+    }
+
+    /// A field of 8 bytes: its head and value in one copy.
+    fn word(&mut self, tag: u8, field: &Field, value: [u8; 8]) {
+        let mut bytes = [0; 10];
+        bytes[0] = tag;
+        bytes[1] = index(field);
+        bytes[2..].copy_from_slice(&value);
+        self.buf.extend_from_slice(&bytes);
     }
 
     fn text(&mut self, field: &Field, args: fmt::Arguments<'_>) {
-        self.head(TEXT, field);
-        let at = self.buf.len();
-        self.buf.extend_from_slice(&[0; 4]);
+        self.block_head(TEXT, field, 0);
+        let at = self.buf.len() - 4;
         if VecWriter(self.buf).write_fmt(args).is_err() {
             self.buf.extend_from_slice(FORMAT_ERROR);
         }
@@ -95,29 +106,25 @@ impl<'a> Encoder<'a> {
 
 impl Visit for Encoder<'_> {
     fn record_u64(&mut self, field: &Field, value: u64) {
-        self.head(U64, field);
-        self.buf.extend_from_slice(&value.to_le_bytes());
+        self.word(U64, field, value.to_le_bytes());
     }
 
     fn record_i64(&mut self, field: &Field, value: i64) {
-        self.head(I64, field);
-        self.buf.extend_from_slice(&value.to_le_bytes());
+        self.word(I64, field, value.to_le_bytes());
     }
 
     fn record_f64(&mut self, field: &Field, value: f64) {
-        self.head(F64, field);
-        self.buf.extend_from_slice(&value.to_bits().to_le_bytes());
+        self.word(F64, field, value.to_bits().to_le_bytes());
     }
 
     fn record_bool(&mut self, field: &Field, value: bool) {
-        self.head(BOOL, field);
-        self.buf.push(u8::from(value));
+        self.buf
+            .extend_from_slice(&[BOOL, index(field), u8::from(value)]);
     }
 
     fn record_str(&mut self, field: &Field, value: &str) {
-        self.head(STR, field);
         let len = u32::try_from(value.len()).unwrap_or(u32::MAX);
-        self.buf.extend_from_slice(&len.to_le_bytes());
+        self.block_head(STR, field, len);
         self.buf
             .extend_from_slice(&value.as_bytes()[..len as usize]);
     }
@@ -157,6 +164,12 @@ impl fmt::Debug for Sources<'_> {
         }
         list.finish()
     }
+}
+
+/// A field's index in its callsite's fields, as the payload stores it.
+fn index(field: &Field) -> u8 {
+    // Callsites have at most 32 fields (tracing's `ValueSet` limit).
+    u8::try_from(field.index()).unwrap_or(u8::MAX)
 }
 
 /// Reads a payload back (writer thread). Malformed input (which only a bug
