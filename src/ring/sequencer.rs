@@ -855,7 +855,10 @@ mod tests {
         let cache = ReleasedCache::new(0);
         sequencer.close();
         for _ in 0..10_000 {
-            assert!(matches!(sequencer.claim(1, &cache), Err(ClaimError::Closed)));
+            assert!(matches!(
+                sequencer.claim(1, &cache),
+                Err(ClaimError::Closed)
+            ));
         }
         assert_eq!(*sequencer.abandoned.lock(), [(0, 10_000)]);
         assert_eq!(sequencer.take_abandoned(0), Some(10_000));

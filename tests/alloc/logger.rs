@@ -63,3 +63,29 @@ fn logging_a_record_does_not_allocate() {
         std::fs::remove_file(&path).unwrap();
     });
 }
+
+/// Log calls after shutdown fail with `Closed` and allocate nothing: the
+/// claims they make into the closed ring extend one abandoned range instead
+/// of adding an entry each (which grew a list by 16 bytes a call, forever,
+/// with no writer left to take them).
+#[test]
+fn logging_after_shutdown_does_not_allocate() {
+    with_deadline("after_shutdown", 60, || {
+        let (path, logger, guard) = small_ring_logger("after-shutdown");
+        logger.info("warmup", format_args!("before")).unwrap();
+        guard.shutdown().unwrap();
+        // The first calls after the close may add the range itself (and
+        // the thread's first formatted message sizes its scratch buffer).
+        for i in 0..10 {
+            assert!(logger.info("late", format_args!("call {i}")).is_err());
+        }
+        let n = count(|| {
+            for i in 0..100_000u64 {
+                let result = logger.info("late", format_args!("call {i}"));
+                assert!(matches!(result, Err(ringlog::log::LogError::Closed)));
+            }
+        });
+        assert_eq!(n, 0, "allocations over 100 000 log calls after shutdown");
+        std::fs::remove_file(&path).unwrap();
+    });
+}
