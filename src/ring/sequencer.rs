@@ -898,6 +898,40 @@ mod tests {
         assert!(sequencer.is_drained(3_000));
     }
 
+    /// The same with real threads: whatever order their abandons take the
+    /// lock in, every sequence claimed after the close ends in one range.
+    #[test]
+    fn threads_claiming_into_a_closed_ring_leave_one_abandoned_range() {
+        const THREADS: u64 = 4;
+        const CLAIMS: u64 = 200_000;
+        let sequencer =
+            std::sync::Arc::new(Sequencer::new(4, Box::new(crate::wait::Yield::default())));
+        sequencer.close();
+        let (done, finished) = std::sync::mpsc::channel();
+        let start = std::sync::Arc::new(std::sync::Barrier::new(THREADS as usize));
+        for _ in 0..THREADS {
+            let (sequencer, done, start) = (sequencer.clone(), done.clone(), start.clone());
+            std::thread::spawn(move || {
+                let cache = ReleasedCache::new(0);
+                start.wait();
+                for _ in 0..CLAIMS {
+                    assert!(matches!(
+                        sequencer.claim(1, &cache),
+                        Err(ClaimError::Closed)
+                    ));
+                }
+                done.send(()).unwrap();
+            });
+        }
+        // Watchdog: claims into a closed ring never wait.
+        for _ in 0..THREADS {
+            finished
+                .recv_timeout(std::time::Duration::from_secs(60))
+                .expect("a claimer did not finish");
+        }
+        assert_eq!(*sequencer.abandoned.lock(), [(0, THREADS * CLAIMS)]);
+    }
+
     #[test]
     fn markers_of_different_laps_and_states_never_collide() {
         for capacity in [1u64, 2, 64] {
