@@ -375,8 +375,8 @@ impl<T> Consumer<T> {
             if len > 0 {
                 return Poll::Ready(len);
             }
-            // One look at the cursor while the ring is open (the line every
-            // claim writes).
+            // One look at the `closed` flag while the ring is open (not at
+            // the cursor, the line every claim writes).
             if !sequencer.is_closed() {
                 return Poll::Empty;
             }

@@ -451,16 +451,24 @@ impl Sequencer {
         }
         let mut abandoned = self.abandoned.lock();
         // Claims made after the close take consecutive ranges (each
-        // `fetch_add` follows the last): extend the range they continue
-        // rather than add one, so that a producer that keeps pushing into a
-        // closed ring (a log call after shutdown, whose writer is gone and
-        // never takes the ranges) does not grow the list by an entry per
-        // call. The consumer takes a range only whole, under this lock, when
-        // it reaches its start, so extending one it has not taken is as if
-        // both had been added.
-        match abandoned.last_mut() {
-            Some(last) if last.0 + last.1 == start => last.1 += n,
-            _ => abandoned.push((start, n)),
+        // `fetch_add` follows the last): merge this range with the ones it
+        // continues and precedes rather than add one, so that producers that
+        // keep pushing into a closed ring (a log call after shutdown, whose
+        // writer is gone and never takes the ranges) do not grow the list.
+        // Both neighbours, not just the last entry: claims reach this lock
+        // in any order (two threads between their `fetch_add` and here),
+        // and a range left unmerged stays for good. The consumer takes a
+        // range only whole, under this lock, when it reaches its start; it
+        // cannot be past `start` (those sequences are never published), so
+        // merging ranges it has not taken is as if each had been added.
+        // The list stays as short as the claims in flight at the close.
+        let mut n = n;
+        if let Some(j) = abandoned.iter().position(|&(s, _)| s == start + n) {
+            n += abandoned.swap_remove(j).1;
+        }
+        match abandoned.iter_mut().find(|(s, len)| *s + *len == start) {
+            Some(before) => before.1 += n,
+            None => abandoned.push((start, n)),
         }
     }
 
@@ -863,6 +871,65 @@ mod tests {
         assert_eq!(*sequencer.abandoned.lock(), [(0, 10_000)]);
         assert_eq!(sequencer.take_abandoned(0), Some(10_000));
         assert!(sequencer.is_drained(10_000));
+    }
+
+    /// Claims into a closed ring abandon in lock order, which is not
+    /// always claim order (two threads between their `fetch_add` and the
+    /// lock): a range that lands after the one it precedes must still
+    /// merge, or every such inversion adds entries for good.
+    #[test]
+    fn out_of_order_abandons_after_close_do_not_grow_the_abandoned_list() {
+        let sequencer = Sequencer::new(4, Box::new(crate::wait::Yield::default()));
+        let cache = ReleasedCache::new(0);
+        sequencer.close();
+        for _ in 0..1_000 {
+            // Two claims taken in order, abandoned in reverse.
+            let a = sequencer.cursor.fetch_add(1, Ordering::Relaxed) & SEQ_MASK;
+            let b = sequencer.cursor.fetch_add(1, Ordering::Relaxed) & SEQ_MASK;
+            sequencer.abandon(b, 1);
+            sequencer.abandon(a, 1);
+            assert!(matches!(
+                sequencer.claim(1, &cache),
+                Err(ClaimError::Closed)
+            ));
+        }
+        assert_eq!(*sequencer.abandoned.lock(), [(0, 3_000)]);
+        assert_eq!(sequencer.take_abandoned(0), Some(3_000));
+        assert!(sequencer.is_drained(3_000));
+    }
+
+    /// The same with real threads: whatever order their abandons take the
+    /// lock in, every sequence claimed after the close ends in one range.
+    #[test]
+    fn threads_claiming_into_a_closed_ring_leave_one_abandoned_range() {
+        const THREADS: u64 = 4;
+        const CLAIMS: u64 = 200_000;
+        let sequencer =
+            std::sync::Arc::new(Sequencer::new(4, Box::new(crate::wait::Yield::default())));
+        sequencer.close();
+        let (done, finished) = std::sync::mpsc::channel();
+        let start = std::sync::Arc::new(std::sync::Barrier::new(THREADS as usize));
+        for _ in 0..THREADS {
+            let (sequencer, done, start) = (sequencer.clone(), done.clone(), start.clone());
+            std::thread::spawn(move || {
+                let cache = ReleasedCache::new(0);
+                start.wait();
+                for _ in 0..CLAIMS {
+                    assert!(matches!(
+                        sequencer.claim(1, &cache),
+                        Err(ClaimError::Closed)
+                    ));
+                }
+                done.send(()).unwrap();
+            });
+        }
+        // Watchdog: claims into a closed ring never wait.
+        for _ in 0..THREADS {
+            finished
+                .recv_timeout(std::time::Duration::from_secs(60))
+                .expect("a claimer did not finish");
+        }
+        assert_eq!(*sequencer.abandoned.lock(), [(0, THREADS * CLAIMS)]);
     }
 
     #[test]
