@@ -855,22 +855,36 @@ fn poll_in_flight(polls: &mut u32, deadline: Option<Instant>) {
 mod tests {
     use super::*;
 
+    /// A closed 4-slot ring (nothing claimed before the close).
+    fn closed_sequencer() -> Sequencer {
+        let sequencer = Sequencer::new(4, Box::new(crate::wait::Yield::default()));
+        sequencer.close();
+        sequencer
+    }
+
+    /// A blocking claim into the closed `sequencer`, which must fail.
+    fn claim_closed(sequencer: &Sequencer, cache: &ReleasedCache) {
+        assert!(matches!(sequencer.claim(1, cache), Err(ClaimError::Closed)));
+    }
+
+    /// The list holds one range, `[0, total)`, which the consumer takes
+    /// whole, ending the drain.
+    fn assert_one_range(sequencer: &Sequencer, total: u64) {
+        assert_eq!(*sequencer.abandoned.lock(), [(0, total)]);
+        assert_eq!(sequencer.take_abandoned(0), Some(total));
+        assert!(sequencer.is_drained(total));
+    }
+
     /// Blocking claims into a closed ring, with no consumer to step over
     /// what they abandon, keep one range, not one per claim.
     #[test]
     fn claims_after_close_do_not_grow_the_abandoned_list() {
-        let sequencer = Sequencer::new(4, Box::new(crate::wait::Yield::default()));
+        let sequencer = closed_sequencer();
         let cache = ReleasedCache::new(0);
-        sequencer.close();
         for _ in 0..10_000 {
-            assert!(matches!(
-                sequencer.claim(1, &cache),
-                Err(ClaimError::Closed)
-            ));
+            claim_closed(&sequencer, &cache);
         }
-        assert_eq!(*sequencer.abandoned.lock(), [(0, 10_000)]);
-        assert_eq!(sequencer.take_abandoned(0), Some(10_000));
-        assert!(sequencer.is_drained(10_000));
+        assert_one_range(&sequencer, 10_000);
     }
 
     /// Claims into a closed ring abandon in lock order, which is not
@@ -879,23 +893,17 @@ mod tests {
     /// merge, or every such inversion adds entries for good.
     #[test]
     fn out_of_order_abandons_after_close_do_not_grow_the_abandoned_list() {
-        let sequencer = Sequencer::new(4, Box::new(crate::wait::Yield::default()));
+        let sequencer = closed_sequencer();
         let cache = ReleasedCache::new(0);
-        sequencer.close();
         for _ in 0..1_000 {
             // Two claims taken in order, abandoned in reverse.
             let a = sequencer.cursor.fetch_add(1, Ordering::Relaxed) & SEQ_MASK;
             let b = sequencer.cursor.fetch_add(1, Ordering::Relaxed) & SEQ_MASK;
             sequencer.abandon(b, 1);
             sequencer.abandon(a, 1);
-            assert!(matches!(
-                sequencer.claim(1, &cache),
-                Err(ClaimError::Closed)
-            ));
+            claim_closed(&sequencer, &cache);
         }
-        assert_eq!(*sequencer.abandoned.lock(), [(0, 3_000)]);
-        assert_eq!(sequencer.take_abandoned(0), Some(3_000));
-        assert!(sequencer.is_drained(3_000));
+        assert_one_range(&sequencer, 3_000);
     }
 
     /// The same with real threads: whatever order their abandons take the
@@ -906,9 +914,7 @@ mod tests {
         // Miri interprets every claim: fewer there (the interleavings it
         // explores are what matter under it, not the count).
         const CLAIMS: u64 = if cfg!(miri) { 200 } else { 200_000 };
-        let sequencer =
-            std::sync::Arc::new(Sequencer::new(4, Box::new(crate::wait::Yield::default())));
-        sequencer.close();
+        let sequencer = std::sync::Arc::new(closed_sequencer());
         let (done, finished) = std::sync::mpsc::channel();
         let start = std::sync::Arc::new(std::sync::Barrier::new(THREADS as usize));
         for _ in 0..THREADS {
@@ -917,10 +923,7 @@ mod tests {
                 let cache = ReleasedCache::new(0);
                 start.wait();
                 for _ in 0..CLAIMS {
-                    assert!(matches!(
-                        sequencer.claim(1, &cache),
-                        Err(ClaimError::Closed)
-                    ));
+                    claim_closed(&sequencer, &cache);
                 }
                 done.send(()).unwrap();
             });
