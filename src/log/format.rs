@@ -357,24 +357,15 @@ fn fixed_digits<const N: usize>(n: u64) -> [u8; N] {
 
 /// Appends `n` in decimal, zero-padded to `width` digits (more if needed).
 fn push_padded(n: u64, width: usize, out: &mut Vec<u8>) {
-    // Two digits a division, as `push_u64` (the nanoseconds of every
-    // timestamp come through here: 9 digits, 5 divisions instead of 9).
+    // Only the date-time prefix comes through here, once a second (the
+    // sub-second digits use `fixed_digits`): one digit a division is fine.
     let mut digits = [b'0'; 20];
     let mut i = digits.len();
     let mut n = n;
-    while n >= 100 {
-        let pair = (n % 100) as usize * 2;
-        n /= 100;
-        i -= 2;
-        digits[i..i + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
-    }
-    if n >= 10 {
-        let pair = n as usize * 2;
-        i -= 2;
-        digits[i..i + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
-    } else if n > 0 {
+    while n > 0 {
         i -= 1;
-        digits[i] = b'0' + n as u8;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
     }
     let start = i.min(digits.len() - width.min(20));
     out.extend_from_slice(&digits[start..]);
