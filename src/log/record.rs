@@ -141,7 +141,6 @@ impl Record {
     /// with the calling thread and the current time. Called by the producer
     /// right after the claim, so the time is taken after the claim.
     pub(crate) fn start(&mut self, kind: Kind, level: Level) {
-        prefetch_next(self);
         self.kind = kind;
         self.level = level;
         self.stamp = clock::raw();
@@ -276,31 +275,6 @@ impl fmt::Write for Record {
         self.push(s.as_bytes());
         Ok(())
     }
-}
-
-/// Asks the CPU to bring the first two cache lines of the record after
-/// `record` in the ring's array (the slot the next claim in order gets) into
-/// this core's cache, so that a log call after a pause does not wait for
-/// them. A hint only: the address is not dereferenced (past the array's end
-/// it is a prefetch of whatever lies there, or of nothing, which cannot
-/// fault).
-#[inline(always)]
-fn prefetch_next(record: &Record) {
-    #[cfg(all(target_arch = "x86_64", not(miri)))]
-    {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        let next = (record as *const Record).wrapping_add(1).cast::<i8>();
-        // SAFETY: `_mm_prefetch` needs SSE, part of every x86_64 target; it
-        // is a hint that reads nothing and cannot fault, whatever address it
-        // is given (the pointers are made with `wrapping_add`, never
-        // dereferenced).
-        unsafe {
-            _mm_prefetch::<_MM_HINT_T0>(next);
-            _mm_prefetch::<_MM_HINT_T0>(next.wrapping_add(64));
-        }
-    }
-    #[cfg(not(all(target_arch = "x86_64", not(miri))))]
-    let _ = record;
 }
 
 /// Nanoseconds since the Unix epoch by the system clock (0 before 1970,
