@@ -117,20 +117,22 @@ impl Record {
         std::mem::size_of::<Self>() + own
     }
 
-    /// The inline buffer, all of its capacity.
+    /// The inline buffer, all of its capacity. Decided by `capacity` (in
+    /// the header's lines), not by `big`: a record that fits inline never
+    /// reads `big`'s cold line.
     #[inline]
     fn buffer(&self) -> &[u8] {
-        if self.big.is_empty() {
+        if self.capacity <= INLINE {
             &self.inline[..self.capacity]
         } else {
             &self.big
         }
     }
 
-    /// The inline buffer, all of its capacity.
+    /// The inline buffer, all of its capacity (see [`buffer`](Self::buffer)).
     #[inline]
     fn buffer_mut(&mut self) -> &mut [u8] {
-        if self.big.is_empty() {
+        if self.capacity <= INLINE {
             &mut self.inline[..self.capacity]
         } else {
             &mut self.big
@@ -147,8 +149,10 @@ impl Record {
         self.target_len = 0;
         self.len = 0;
         self.literal = None;
+        // `spill` is left as it is: it sits in the record's last cache line,
+        // which a record that fits inline never touches (no store there
+        // per call); whoever spills next clears it first.
         self.spilled = false;
-        self.spill.clear();
         // `try_with`: a log call from a thread-local destructor still works,
         // just without the thread's identity.
         let found = THREAD.try_with(|(id, name)| {
@@ -185,6 +189,7 @@ impl Record {
             // Room for this push and as much again, so a message written in
             // many pieces does not regrow at every piece.
             let mut spill = std::mem::take(&mut self.spill);
+            spill.clear(); // a previous lap's bytes (`start` leaves them)
             spill.reserve(end.max(2 * capacity));
             spill.extend_from_slice(&self.buffer()[..len]);
             spill.extend_from_slice(bytes);
@@ -252,7 +257,9 @@ impl Record {
     /// Called by the writer thread once the record is rendered: frees a spill
     /// buffer too large to keep around.
     pub(crate) fn recycle(&mut self) {
-        if self.spill.capacity() > SPILL_RETAIN {
+        // Only a record that spilled can have grown `spill`; the others'
+        // last cache line stays untouched.
+        if self.spilled && self.spill.capacity() > SPILL_RETAIN {
             self.spill = Vec::new();
         }
     }
@@ -355,6 +362,15 @@ mod tests {
         r.push(b"x");
         assert!(!r.is_spilled());
         assert_eq!(r.text(), b"x");
+        // `start` leaves the last spill's bytes in place (its cache line
+        // untouched): a later spill must not show them.
+        r.push(b"yz123456");
+        assert!(r.is_spilled());
+        assert_eq!(r.text(), b"xyz123456");
+        r.start(Kind::Log, Level::Info);
+        r.fill(9, |buf| buf.copy_from_slice(b"987654321"));
+        assert!(r.is_spilled());
+        assert_eq!(r.text(), b"987654321");
     }
 
     #[test]
