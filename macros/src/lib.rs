@@ -308,8 +308,8 @@ impl Call {
         );
         // Before the claim: eager pieces formatted, lengths measured.
         out.push("let mut __ringlog_f = RINGLOG::__private::Frame::new();");
-        for step in &plan.steps {
-            measure_step(step, out);
+        for (j, step) in plan.steps.iter().enumerate() {
+            measure_step(j, step, out);
         }
         // The claim: the fields copied into the slot.
         out.push(&format!(
@@ -317,8 +317,8 @@ impl Call {
              __ringlog_f, |__ringlog_w| {{",
             list(&|i| format!("&__ringlog_k{i}"))
         ));
-        for step in &plan.steps {
-            put_step(step, out);
+        for (j, step) in plan.steps.iter().enumerate() {
+            put_step(j, step, out);
         }
         out.push("}); }");
     }
@@ -402,7 +402,10 @@ fn count_args(u: &Use) -> String {
     u.counts().map(|c| format!(", *__ringlog_a{c}")).collect()
 }
 
-fn measure_step(step: &Step, out: &mut Code) {
+/// Step `j` before the claim: its counts and value measured (an eager
+/// value formatted); an encoded value's body length kept in `__ringlog_l{j}`
+/// for [`put_step`].
+fn measure_step(j: usize, step: &Step, out: &mut Code) {
     let Step::Value(u) = step else {
         return;
     };
@@ -415,14 +418,16 @@ fn measure_step(step: &Step, out: &mut Code) {
             out.push(&format!("__ringlog_f.count(*__ringlog_a{c});"));
         }
         out.push(&format!(
-            "__ringlog_k{value}.measure(__ringlog_a{value}, &mut __ringlog_f, ::core::format_args!("
+            "let __ringlog_l{j} = __ringlog_k{value}.measure(__ringlog_a{value}, &mut __ringlog_f, \
+             ::core::format_args!("
         ));
     }
     out.str_lit(&u.placeholder.respelled());
     out.push(&format!(", *__ringlog_a{value} {}));", count_args(u)));
 }
 
-fn put_step(step: &Step, out: &mut Code) {
+/// Step `j` inside the claim: its fields written, in the order measured.
+fn put_step(j: usize, step: &Step, out: &mut Code) {
     let Step::Value(u) = step else {
         return;
     };
@@ -430,12 +435,12 @@ fn put_step(step: &Step, out: &mut Code) {
         out.push("__ringlog_w.eager();");
         return;
     }
-    for _ in u.counts() {
-        out.push("__ringlog_w.count();");
+    for c in u.counts() {
+        out.push(&format!("__ringlog_w.count(*__ringlog_a{c});"));
     }
     let value = u.value;
     out.push(&format!(
-        "__ringlog_k{value}.put(__ringlog_a{value}, __ringlog_w);"
+        "__ringlog_k{value}.put(__ringlog_a{value}, __ringlog_l{j}, __ringlog_w);"
     ));
 }
 

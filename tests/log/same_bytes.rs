@@ -271,7 +271,8 @@ fn deferred_and_formatted_lines_are_identical() {
             (any::<bool>(), any::<char>()),
             text(),
             prop::collection::vec(any::<u8>(), 0..80),
-            (0..30usize, 0..12usize),
+            // Widths of one and of two varint bytes.
+            (prop_oneof![0..30usize, 120..300usize], 0..12usize),
         );
         let result = runner.run(&strategy, |(ints, wide, floats, bc, s, bytes, counts)| {
             check(&tested, ints, wide, floats, bc, s, bytes, counts)

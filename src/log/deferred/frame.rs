@@ -1,74 +1,77 @@
 //! The caller's side of a deferred log call: measure and format before the
-//! claim ([`Frame`]), copy inside it ([`PayloadWriter`], [`emit`]).
+//! claim ([`Frame`]), write inside it ([`PayloadWriter`], [`emit`]).
 //!
 //! The rule: user code never runs while a ring slot is claimed. Arguments
 //! formatted in the caller (any `Display`/`Debug` type that is not
 //! [`Encode`](super::encode::Encode)) are formatted *before* the claim, into
-//! a thread-local scratch buffer that also receives the payload's framing
-//! (see `wire.rs`); then the slot is claimed and the scratch bytes and the
-//! encoded arguments are copied into it. Only `Encode::encode` runs inside
+//! a thread-local scratch buffer, with their headers (see `wire.rs`), and
+//! every other field is measured; then the slot is claimed, and the fields
+//! are written into it in order: encoded arguments and counts directly,
+//! eager text copied from the scratch buffer. Only `Encode::encode` runs inside
 //! the claim (documented: it should only copy bytes).
 //!
 //! The scratch buffer is the caller's ([`Scratch`]), shared with
 //! [`Logger::log`], which follows the same rule.
 
 use super::callsite::{Callsite, RenderFn};
-use super::wire::{push_varint, varint, varint_bytes};
+use super::wire::{varint, varint_bytes, varint_len};
 use crate::log::logger::Logger;
 use crate::log::scratch::{Scratch, VecWriter};
 use std::fmt;
 
-/// One call's framing and eager text, built before the claim.
+/// One call's measure and eager text, built before the claim.
+///
+/// Encoded arguments and counts are only measured here: their headers and
+/// bodies are written straight into the slot by [`PayloadWriter`]. Only
+/// eager fields (text formatted in the caller) need a buffer, so a call
+/// whose arguments are all [`Encode`](super::encode::Encode) never touches
+/// the thread's scratch buffer.
 #[derive(Debug)]
 pub struct Frame {
-    /// The payload except the encoded arguments' bodies.
-    scratch: Scratch,
-    /// The total length of the encoded arguments' bodies.
-    bodies: usize,
+    /// The eager fields, each its header and text, in order: the thread's
+    /// scratch buffer, taken at the first eager field.
+    eager: Option<Scratch>,
+    /// The payload's length: every field's header and body.
+    len: usize,
 }
 
 impl Frame {
-    /// A frame with this thread's scratch buffer (a fresh one if a call
-    /// further up this thread's stack holds it).
+    /// An empty frame (no field yet).
     #[allow(clippy::new_without_default)] // not a value anyone should default to
     #[inline]
     pub fn new() -> Self {
         Self {
-            scratch: Scratch::take(),
-            bodies: 0,
+            eager: None,
+            len: 0,
         }
-    }
-
-    /// The scratch buffer itself, for a caller that frames its payload in
-    /// its own way (the `tracing` layer); it goes back to the thread when
-    /// the frame is dropped.
-    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
-    pub(crate) fn buffer(&mut self) -> &mut Vec<u8> {
-        self.scratch.vec()
     }
 
     /// The payload's length.
     pub(crate) fn payload_len(&self) -> usize {
-        self.scratch.bytes().len() + self.bodies
+        self.len
+    }
+
+    /// The eager fields' bytes, in order.
+    fn framing(&self) -> &[u8] {
+        self.eager.as_ref().map_or(&[], Scratch::bytes)
     }
 
     /// An encoded field of `len` bytes.
     #[inline]
     pub(crate) fn encoded(&mut self, len: usize) {
-        push_varint(len as u64, self.scratch.vec());
-        self.bodies += len;
+        self.len += varint_len(len as u64) + len;
     }
 
     /// A width or precision.
     #[inline]
     pub fn count(&mut self, n: usize) {
-        push_varint(n as u64, self.scratch.vec());
+        self.len += varint_len(n as u64);
     }
 
     /// A field formatted in the caller: `args` is the value with its spec.
     /// A formatting error is recorded with the text written before it.
     pub fn eager(&mut self, args: fmt::Arguments<'_>) {
-        let scratch = self.scratch.vec();
+        let scratch = self.eager.get_or_insert_with(Scratch::take).vec();
         let start = scratch.len();
         let failed = match args.as_str() {
             Some(s) => {
@@ -83,14 +86,16 @@ impl Frame {
         scratch.extend_from_slice(&header[..n]);
         scratch.copy_within(start..start + len, start + n);
         scratch[start..start + n].copy_from_slice(&header[..n]);
+        self.len += n + len;
     }
 }
 
-/// Writes the payload into the claimed slot: the frame's bytes in order,
-/// with the encoded arguments' bodies where their headers say.
+/// Writes the payload into the claimed slot, field by field in the order
+/// the frame measured them: encoded fields and counts directly, eager
+/// fields copied from the frame.
 #[derive(Debug)]
 pub struct PayloadWriter<'a> {
-    /// The frame's bytes not yet copied.
+    /// The frame's eager bytes not yet copied.
     framing: &'a [u8],
     /// The slot's payload bytes not yet written.
     dst: &'a mut [u8],
@@ -101,18 +106,7 @@ impl<'a> PayloadWriter<'a> {
         Self { framing, dst }
     }
 
-    /// Copies `n` bytes of framing; `None` (nothing copied) if the frame or
-    /// the slot is shorter, which only a bug could make it.
-    fn copy(&mut self, n: usize) -> Option<()> {
-        if n > self.framing.len() || n > self.dst.len() {
-            return None;
-        }
-        let (from, rest) = self.framing.split_at(n);
-        self.framing = rest;
-        self.take(n)?.copy_from_slice(from);
-        Some(())
-    }
-
+    #[inline(always)]
     fn take(&mut self, n: usize) -> Option<&'a mut [u8]> {
         if n > self.dst.len() {
             return None;
@@ -122,28 +116,54 @@ impl<'a> PayloadWriter<'a> {
         Some(head)
     }
 
-    /// An encoded field: copies its header, returns the body to encode into.
-    #[inline]
-    pub(crate) fn body(&mut self) -> Option<&'a mut [u8]> {
-        let (n, header) = varint(self.framing)?;
-        self.copy(header)?;
-        self.take(usize::try_from(n).ok()?)
+    /// Writes `n` as a varint; `None` (nothing written) if the slot is
+    /// shorter than the frame measured, which only a bug could make it.
+    #[inline(always)]
+    fn varint(&mut self, n: u64) -> Option<()> {
+        if n >= 0x80 {
+            return self.long_varint(n);
+        }
+        // The common header: one byte.
+        let (first, rest) = std::mem::take(&mut self.dst).split_first_mut()?;
+        *first = n as u8;
+        self.dst = rest;
+        Some(())
     }
 
-    /// An eager field: copies header and text.
+    #[cold]
+    fn long_varint(&mut self, n: u64) -> Option<()> {
+        let (bytes, len) = varint_bytes(n);
+        self.take(len)?.copy_from_slice(&bytes[..len]);
+        Some(())
+    }
+
+    /// An encoded field of `len` bytes (as measured): writes its header,
+    /// returns the body to encode into.
+    #[inline]
+    pub(crate) fn body(&mut self, len: usize) -> Option<&'a mut [u8]> {
+        self.varint(len as u64)?;
+        self.take(len)
+    }
+
+    /// An eager field: copies header and text from the frame.
     #[inline]
     pub fn eager(&mut self) {
         if let Some((n, header)) = varint(self.framing) {
-            let _ = self.copy(header + (n >> 1) as usize);
+            let n = header + (n >> 1) as usize;
+            if n <= self.framing.len() {
+                let (from, rest) = self.framing.split_at(n);
+                self.framing = rest;
+                if let Some(to) = self.take(n) {
+                    to.copy_from_slice(from);
+                }
+            }
         }
     }
 
     /// A width or precision.
     #[inline]
-    pub fn count(&mut self) {
-        if let Some((_, header)) = varint(self.framing) {
-            let _ = self.copy(header);
-        }
+    pub fn count(&mut self, n: usize) {
+        let _ = self.varint(n as u64);
     }
 }
 
@@ -161,6 +181,6 @@ pub fn emit(
 ) {
     let len = frame.payload_len();
     let _ = logger.log_deferred(callsite, render, len, |dst| {
-        put(&mut PayloadWriter::new(frame.scratch.bytes(), dst));
+        put(&mut PayloadWriter::new(frame.framing(), dst));
     });
 }

@@ -67,16 +67,20 @@ pub trait ArgKind {
 pub struct Encoded<T: ?Sized>(PhantomData<fn() -> *const T>);
 
 impl<T: Encode + ?Sized> Encoded<T> {
-    /// Before the claim: notes the field's length (`args` is not formatted).
+    /// Before the claim: notes the field's length (`args` is not formatted)
+    /// and returns the body's, for [`put`](Self::put) (so `encoded_len`
+    /// runs once per field).
     #[inline(always)]
-    pub fn measure(&self, value: &T, frame: &mut Frame, _args: fmt::Arguments<'_>) {
-        frame.encoded(value.encoded_len());
+    pub fn measure(&self, value: &T, frame: &mut Frame, _args: fmt::Arguments<'_>) -> usize {
+        let len = value.encoded_len();
+        frame.encoded(len);
+        len
     }
 
-    /// Inside the claim: writes the field.
+    /// Inside the claim: writes the field, `len` bytes as measured.
     #[inline(always)]
-    pub fn put(&self, value: &T, writer: &mut PayloadWriter<'_>) {
-        if let Some(body) = writer.body() {
+    pub fn put(&self, value: &T, len: usize, writer: &mut PayloadWriter<'_>) {
+        if let Some(body) = writer.body(len) {
             value.encode(body);
         }
     }
@@ -104,14 +108,21 @@ pub struct Eager;
 impl Eager {
     /// Before the claim: formats `args` (the value with its spec) into the
     /// frame.
+    /// Returns 0 (the frame holds the text and its length).
     #[inline]
-    pub fn measure<T: ?Sized>(&self, _value: &T, frame: &mut Frame, args: fmt::Arguments<'_>) {
+    pub fn measure<T: ?Sized>(
+        &self,
+        _value: &T,
+        frame: &mut Frame,
+        args: fmt::Arguments<'_>,
+    ) -> usize {
         frame.eager(args);
+        0
     }
 
     /// Inside the claim: copies the formatted text.
     #[inline]
-    pub fn put<T: ?Sized>(&self, _value: &T, writer: &mut PayloadWriter<'_>) {
+    pub fn put<T: ?Sized>(&self, _value: &T, _len: usize, writer: &mut PayloadWriter<'_>) {
         writer.eager();
     }
 }

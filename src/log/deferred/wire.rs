@@ -8,10 +8,9 @@
 //! | text formatted in the caller (eager) | varint `n << 1 \| failed`, then `n` bytes of UTF-8 |
 //! | width or precision | varint |
 //!
-//! Varints are LEB128 (7 bits a byte, low first). The framing is written by
-//! the caller before its claim (into its scratch buffer, together with the
-//! eager text); only the encoded arguments' bodies are written inside the
-//! claim. The render function reads the fields back in the same order. A
+//! Varints are LEB128 (7 bits a byte, low first). The caller measures every
+//! field and formats the eager text (with its header) before its claim;
+//! inside the claim it writes the fields into the slot in order. The render function reads the fields back in the same order. A
 //! field never reads outside its own bytes, and a short or malformed payload
 //! makes the reader return `fmt::Error` (the line then ends with
 //! `<formatting error>`), never a panic.
@@ -31,15 +30,11 @@ pub(crate) fn varint_bytes(mut n: u64) -> ([u8; 10], usize) {
     (buf, i + 1)
 }
 
-/// Appends `n` as a LEB128 varint.
+/// The length of `n` as a LEB128 varint, in bytes (1 to 10).
 #[inline]
-pub(crate) fn push_varint(n: u64, out: &mut Vec<u8>) {
-    if n < 0x80 {
-        out.push(n as u8);
-    } else {
-        let (buf, len) = varint_bytes(n);
-        out.extend_from_slice(&buf[..len]);
-    }
+pub(crate) fn varint_len(n: u64) -> usize {
+    // 7 bits a byte; `| 1` makes 0 one byte long.
+    (64 - (n | 1).leading_zeros() as usize).div_ceil(7)
 }
 
 /// The varint at the start of `buf` and its length in bytes.
@@ -108,9 +103,10 @@ mod tests {
     #[test]
     fn varints_round_trip() {
         for n in [0, 1, 127, 128, 300, u64::from(u32::MAX), u64::MAX] {
-            let mut buf = Vec::new();
-            push_varint(n, &mut buf);
-            assert_eq!(varint(&buf), Some((n, buf.len())), "{n}");
+            let (bytes, len) = varint_bytes(n);
+            let buf = &bytes[..len];
+            assert_eq!(varint(buf), Some((n, buf.len())), "{n}");
+            assert_eq!(varint_len(n), buf.len(), "{n}");
         }
         assert_eq!(varint(&[0x80]), None);
         assert_eq!(varint(&[]), None);
@@ -118,9 +114,7 @@ mod tests {
 
     #[test]
     fn a_short_payload_is_an_error_not_a_panic() {
-        let mut buf = Vec::new();
-        push_varint(5, &mut buf);
-        buf.extend_from_slice(b"abc");
+        let buf = [5, b'a', b'b', b'c'];
         assert_eq!(Reader::new(&buf).field(), Err(fmt::Error));
         assert_eq!(Reader::new(&[0xff]).count(), Err(fmt::Error));
         assert_eq!(Reader::new(&[2, 0xff]).eager(), Err(fmt::Error));

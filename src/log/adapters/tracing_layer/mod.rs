@@ -18,7 +18,7 @@ use self::span::{write_scope, SpanFields};
 use self::visit::{begin_scope, end_scope, Encoder};
 use super::tracing_writer::level_from;
 use crate::log::custom::CustomRecord;
-use crate::log::deferred::frame::Frame;
+use crate::log::scratch::Scratch;
 use crate::log::{Format, LogBuildError, LogGuard, Logger, LoggerBuilder};
 use std::sync::atomic::{AtomicU64, Ordering};
 use tracing_core::span::{Attributes, Id, Record};
@@ -196,8 +196,8 @@ where
         if self.logger.admits(level, meta.target()).is_err() {
             return;
         }
-        let mut frame = Frame::new();
-        let buf = frame.buffer();
+        let mut scratch = Scratch::take();
+        let buf = scratch.vec();
         let at = begin_scope(buf);
         write_scope(self.format, ctx.event_span(event), buf);
         end_scope(buf, at);
