@@ -200,7 +200,7 @@ impl LoggerBuilder {
     ///
     /// Up to 256 (the default) the bytes sit in the slot's own record, in the
     /// cache lines right after its header; a smaller size only spills
-    /// earlier, it does not shrink the record (448 bytes). Above 256 each
+    /// earlier, it does not shrink the record (384 bytes). Above 256 each
     /// slot also gets a buffer of this size, allocated when the logger is
     /// built.
     ///

@@ -114,7 +114,7 @@ impl Logger {
         let message = scratch::message(args, &mut scratch);
         let mut spilled = false;
         self.publish(level, |record: &mut Record| {
-            record.start(Kind::Log, level);
+            record.start(Kind::Log(None), level);
             record.push(target.as_bytes());
             record.end_target();
             record.push_message(message);
@@ -243,7 +243,7 @@ impl Logger {
         let message = scratch::message(args, &mut scratch);
         self.producer
             .try_publish_with(|record: &mut Record| {
-                record.start(Kind::Log, level);
+                record.start(Kind::Log(None), level);
                 record.push(target.as_bytes());
                 record.end_target();
                 record.push_message(message);

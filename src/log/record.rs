@@ -26,8 +26,10 @@ pub(crate) const SPILL_RETAIN: usize = 64 * 1024;
 /// What a slot carries.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Kind {
-    /// A record to render: timestamp, level, thread, target, message.
-    Log,
+    /// A record to render: timestamp, level, thread, target, message. A
+    /// literal message (`&'static str`) is kept as this pointer instead of
+    /// copied: then the bytes pushed are the target only.
+    Log(Option<&'static str>),
     /// A record of a log macro: the message is rendered from the payload
     /// (`text()`, no target) by the call site's render function.
     Deferred(DeferredRecord),
@@ -49,14 +51,15 @@ pub(crate) const INLINE: usize = 256;
 /// One slot of the logging ring.
 ///
 /// Layout: one record sits in consecutive cache lines of the ring's one
-/// array of slots: the fields written for every record first (about 100
-/// bytes), then the inline bytes, then the fields only oversized records
-/// touch. A macro's deferred payload (tens of bytes) ends within the second
-/// cache line, a formatted line of ~100 bytes within the third: a log call
-/// writes two or three adjacent lines, which the hardware prefetcher streams
-/// as the ring fills in order. (Until this layout, the inline bytes were a
-/// separate `Box<[u8]>` per slot: one more cold line per record, far from
-/// the header.)
+/// array of slots: the fields written for every record first (78 bytes:
+/// lengths are `u32`, a literal message rides in [`Kind::Log`]), then the
+/// inline bytes, then the fields only oversized records touch. A macro's
+/// deferred payload (up to 50 bytes) ends within the second cache line, a
+/// formatted line of ~100 bytes within the third: a log call writes two or
+/// three adjacent lines, which the hardware prefetcher streams as the ring
+/// fills in order. (Until this layout, the inline bytes were a separate
+/// `Box<[u8]>` per slot: one more cold line per record, far from the
+/// header.)
 #[derive(Debug)]
 #[repr(C, align(64))]
 pub(crate) struct Record {
@@ -66,16 +69,15 @@ pub(crate) struct Record {
     pub(crate) stamp: u64,
     pub(crate) thread_id: u64,
     pub(crate) thread_name: Option<Arc<str>>,
-    /// A literal message, stored as the pointer it is instead of copied:
-    /// then the message is this, and the bytes pushed are the target.
-    literal: Option<&'static str>,
-    /// `text()[..target_len]` is the target, the rest the message.
-    target_len: usize,
+    /// `text()[..target_len]` is the target, the rest the message. (`u32`:
+    /// a target is a name, capped at `u32::MAX` bytes by `end_target`.)
+    target_len: u32,
     /// Bytes used in the inline buffer (meaningless once spilled).
-    len: usize,
+    len: u32,
     /// The inline capacity: the slot size (`<= INLINE` unless `big` holds
-    /// the buffer, then `big.len()`).
-    capacity: usize,
+    /// the buffer, then `big.len()`; the builder caps slot sizes far below
+    /// `u32::MAX`).
+    capacity: u32,
     pub(crate) level: Level,
     spilled: bool,
     /// The inline buffer when `big` is empty: `inline[..capacity]`.
@@ -94,14 +96,13 @@ impl Record {
             Box::default()
         };
         Self {
-            kind: Kind::Log,
+            kind: Kind::Log(None),
             stamp: 0,
             thread_id: 0,
             thread_name: None,
-            literal: None,
             target_len: 0,
             len: 0,
-            capacity: slot_size,
+            capacity: u32::try_from(slot_size).expect("slot size checked by the builder"),
             level: Level::Info,
             spilled: false,
             inline: [0; INLINE],
@@ -122,8 +123,8 @@ impl Record {
     /// reads `big`'s cold line.
     #[inline]
     fn buffer(&self) -> &[u8] {
-        if self.capacity <= INLINE {
-            &self.inline[..self.capacity]
+        if self.capacity as usize <= INLINE {
+            &self.inline[..self.capacity as usize]
         } else {
             &self.big
         }
@@ -132,8 +133,8 @@ impl Record {
     /// The inline buffer, all of its capacity (see [`buffer`](Self::buffer)).
     #[inline]
     fn buffer_mut(&mut self) -> &mut [u8] {
-        if self.capacity <= INLINE {
-            &mut self.inline[..self.capacity]
+        if self.capacity as usize <= INLINE {
+            &mut self.inline[..self.capacity as usize]
         } else {
             &mut self.big
         }
@@ -148,7 +149,6 @@ impl Record {
         self.stamp = clock::raw();
         self.target_len = 0;
         self.len = 0;
-        self.literal = None;
         // `spill` is left as it is: it sits in the record's last cache line,
         // which a record that fits inline never touches (no store there
         // per call); whoever spills next clears it first.
@@ -171,7 +171,8 @@ impl Record {
 
     /// Ends the target: everything pushed so far is the target.
     pub(crate) fn end_target(&mut self) {
-        self.target_len = self.text().len();
+        // A target over 4 GiB is cut to its first 4 GiB, not wrapped.
+        self.target_len = u32::try_from(self.text().len()).unwrap_or(u32::MAX);
     }
 
     /// Appends `bytes`, spilling to the heap if the inline buffer is full.
@@ -180,11 +181,11 @@ impl Record {
             self.spill.extend_from_slice(bytes);
             return;
         }
-        let (len, capacity) = (self.len, self.capacity);
+        let (len, capacity) = (self.len as usize, self.capacity as usize);
         let end = len + bytes.len();
         if end <= capacity {
             self.buffer_mut()[len..end].copy_from_slice(bytes);
-            self.len = end;
+            self.len = end as u32; // at most `capacity`, a `u32`
         } else {
             // Room for this push and as much again, so a message written in
             // many pieces does not regrow at every piece.
@@ -200,7 +201,14 @@ impl Record {
 
     /// Sets the message to a literal (after the target), kept as a pointer.
     pub(crate) fn set_literal(&mut self, literal: &'static str) {
-        self.literal = Some(literal);
+        debug_assert!(
+            matches!(self.kind, Kind::Log(_)),
+            "a literal in a {:?} record",
+            self.kind
+        );
+        if let Kind::Log(message) = &mut self.kind {
+            *message = Some(literal);
+        }
     }
 
     /// Writes the message (after the target): a literal's pointer, or a
@@ -218,7 +226,7 @@ impl Record {
     pub(crate) fn fill(&mut self, len: usize, write: impl FnOnce(&mut [u8])) {
         if let Some(inline) = self.buffer_mut().get_mut(..len) {
             write(inline);
-            self.len = len;
+            self.len = len as u32; // at most `capacity`, a `u32`
         } else {
             self.spill.clear();
             self.spill.resize(len, 0);
@@ -237,20 +245,20 @@ impl Record {
         if self.spilled {
             &self.spill
         } else {
-            &self.buffer()[..self.len]
+            &self.buffer()[..self.len as usize]
         }
     }
 
     /// The target (empty for raw records).
     pub(crate) fn target(&self) -> &[u8] {
-        &self.text()[..self.target_len]
+        &self.text()[..self.target_len as usize]
     }
 
     /// The message (for raw records: the whole pre-formatted bytes).
     pub(crate) fn message(&self) -> &[u8] {
-        match self.literal {
-            Some(literal) => literal.as_bytes(),
-            None => &self.text()[self.target_len..],
+        match self.kind {
+            Kind::Log(Some(literal)) => literal.as_bytes(),
+            _ => &self.text()[self.target_len as usize..],
         }
     }
 
@@ -268,7 +276,7 @@ impl Record {
     #[cfg(test)]
     pub(crate) fn for_test(level: Level, stamp: u64, target: &str, message: &str) -> Self {
         let mut record = Self::new(64);
-        record.start(Kind::Log, level);
+        record.start(Kind::Log(None), level);
         record.stamp = stamp;
         record.push(target.as_bytes());
         record.end_target();
@@ -311,7 +319,9 @@ mod tests {
     use std::fmt::Write;
 
     /// The point of the layout: the fields of every record and the first
-    /// inline bytes share the record's first two cache lines.
+    /// inline bytes share the record's first two cache lines: a macro's
+    /// payload of 2 integers and a short string (~40 bytes with its
+    /// headers) is written in two lines, not three.
     #[test]
     fn the_inline_bytes_follow_the_header_within_two_cache_lines() {
         let r = Record::new(INLINE);
@@ -320,8 +330,8 @@ mod tests {
         let end = std::ptr::addr_of!(r.big) as usize - base;
         assert_eq!(base % 64, 0, "records start on a cache line");
         assert!(
-            inline <= 112,
-            "header of {inline} bytes: not 16 payload bytes in 2 lines"
+            inline <= 80,
+            "header of {inline} bytes: not 48 payload bytes in 2 lines"
         );
         assert!(
             (INLINE..INLINE + 8).contains(&(end - inline)),
@@ -333,7 +343,7 @@ mod tests {
     #[test]
     fn a_slot_size_above_inline_gets_a_buffer_of_that_size() {
         let mut r = Record::new(INLINE + 100);
-        r.start(Kind::Log, Level::Info);
+        r.start(Kind::Log(None), Level::Info);
         let line = [b'x'; INLINE + 100];
         r.push(&line);
         assert!(!r.is_spilled());
@@ -346,7 +356,7 @@ mod tests {
     #[test]
     fn fits_inline_then_spills_without_losing_bytes() {
         let mut r = Record::new(8);
-        r.start(Kind::Log, Level::Info);
+        r.start(Kind::Log(None), Level::Info);
         r.push(b"tgt");
         r.end_target();
         let (a, b) = ("a", 'b');
@@ -358,7 +368,7 @@ mod tests {
         assert!(r.is_spilled());
         assert_eq!(r.message(), b"abcdefgh");
         // The next lap starts inline again.
-        r.start(Kind::Log, Level::Info);
+        r.start(Kind::Log(None), Level::Info);
         r.push(b"x");
         assert!(!r.is_spilled());
         assert_eq!(r.text(), b"x");
@@ -367,7 +377,7 @@ mod tests {
         r.push(b"yz123456");
         assert!(r.is_spilled());
         assert_eq!(r.text(), b"xyz123456");
-        r.start(Kind::Log, Level::Info);
+        r.start(Kind::Log(None), Level::Info);
         r.fill(9, |buf| buf.copy_from_slice(b"987654321"));
         assert!(r.is_spilled());
         assert_eq!(r.text(), b"987654321");
@@ -376,7 +386,7 @@ mod tests {
     #[test]
     fn a_literal_message_is_not_copied() {
         let mut r = Record::new(8);
-        r.start(Kind::Log, Level::Info);
+        r.start(Kind::Log(None), Level::Info);
         r.push(b"tgt");
         r.end_target();
         let literal: &'static str = "a literal longer than the slot";
@@ -385,7 +395,7 @@ mod tests {
         assert_eq!(r.target(), b"tgt");
         assert_eq!(r.message().as_ptr(), literal.as_ptr());
         // The next lap forgets it.
-        r.start(Kind::Log, Level::Info);
+        r.start(Kind::Log(None), Level::Info);
         r.push(b"t");
         r.end_target();
         r.push(b"m");

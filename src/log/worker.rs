@@ -227,7 +227,7 @@ impl State {
             }
             taken += 1;
             match record.kind {
-                Kind::Log | Kind::Deferred(_) => {
+                Kind::Log(_) | Kind::Deferred(_) => {
                     let ts = self.clamp(self.clock.wall_ns(record.stamp));
                     let deferred = match record.kind {
                         Kind::Deferred(deferred) => Some(deferred),
