@@ -51,6 +51,8 @@ fn main() {
     // [first, second, rest] call latencies, and the empty timed region.
     let mut by_position: [Vec<u64>; 3] = Default::default();
     let mut timer = Vec::new();
+    // Every call by its exact position, for the per-position p90 line.
+    let mut at: Vec<Vec<u64>> = vec![Vec::new(); BURST];
     let end = Instant::now() + Duration::from_secs(3);
     let mut i = 0u64;
     while Instant::now() < end {
@@ -84,6 +86,7 @@ fn main() {
             let start = Instant::now();
             timer.push(start.elapsed().as_nanos() as u64);
             by_position[k.min(2)].push(call);
+            at[k].push(call);
             i += 1;
         }
     }
@@ -104,6 +107,11 @@ fn main() {
             percentile(v, 0.999)
         );
     }
+    let p90: Vec<String> = at
+        .iter_mut()
+        .map(|v| percentile(v, 0.9).to_string())
+        .collect();
+    println!("  p90 by position (gross): {}", p90.join(" "));
     let mut all: Vec<u64> = by_position.concat();
     let (p50, p99) = (percentile(&mut all, 0.5), percentile(&mut all, 0.99));
     println!(
