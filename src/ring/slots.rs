@@ -53,6 +53,14 @@ pub(crate) struct Slots<T> {
 // only for `T: Sync`). `src/auto_traits.rs` asserts them.
 unsafe impl<T: Send> Send for Slots<T> {}
 
+// What the impl above gives, checked: `Send` for a `Send` payload, even a
+// `!Sync` one (`!Sync` itself and `!Send` for an `Rc` are the raw pointer's
+// doing, as for the handles' `compile_fail` cases in `src/auto_traits.rs`).
+const _: () = {
+    const fn send<T: Send>() {}
+    send::<Slots<std::cell::Cell<u64>>>();
+};
+
 impl<T> Slots<T> {
     /// `capacity` slots, each made by `factory`.
     ///
