@@ -214,6 +214,27 @@ impl LoggerBuilder {
         self
     }
 
+    /// The bytes the ring's records take with the current capacity and slot
+    /// size (saturating): what the logger's memory is mostly made of. The
+    /// ring adds 8 bytes a slot for its publish markers, and pads an array
+    /// of 2 MiB or more to whole huge pages (less than 2 MiB more). The
+    /// builder refuses a ring above [`MAX_RING_BYTES`](crate::log::MAX_RING_BYTES)
+    /// by this count.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringlog::log::LoggerBuilder;
+    /// let default = LoggerBuilder::new("app.log");
+    /// assert_eq!(default.ring_bytes(), 8192 * 384); // 3 MiB
+    /// let big_slots = LoggerBuilder::new("app.log").capacity(1024).slot_size(4096);
+    /// assert_eq!(big_slots.ring_bytes(), 1024 * (384 + 4096));
+    /// ```
+    pub fn ring_bytes(&self) -> usize {
+        self.capacity
+            .saturating_mul(Record::footprint(self.slot_size))
+    }
+
     /// The most records the writer takes (and writes) at once; by default the
     /// capacity.
     ///
@@ -626,11 +647,7 @@ impl LoggerBuilder {
                 max: MAX_SLOT_SIZE,
             });
         }
-        if self
-            .capacity
-            .checked_mul(Record::footprint(self.slot_size))
-            .map_or(true, |bytes| bytes > MAX_RING_BYTES)
-        {
+        if self.ring_bytes() > MAX_RING_BYTES {
             return Err(LogBuildError::RingTooLarge {
                 capacity: self.capacity,
                 slot_size: self.slot_size,
