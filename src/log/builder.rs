@@ -10,7 +10,7 @@ use super::guard::{install_panic_hook, LogGuard};
 use super::level::Level;
 use super::logger::Logger;
 use super::policy::{FsyncPolicy, FullPolicy};
-use super::record::Record;
+use super::record::{Record, INLINE};
 use super::shared::Shared;
 use super::sink::Sink;
 use super::worker::{Worker, WriterSettings};
@@ -25,8 +25,9 @@ use std::time::Duration;
 pub const MAX_SLOT_SIZE: usize = 1 << 20;
 
 /// The largest ring a logger accepts: 1 GiB, counted as capacity × the bytes
-/// of one slot (its record of a few hundred bytes with the first 256 inline
-/// bytes, plus a buffer of its own when the slot size is above 256).
+/// of one slot (its record of 512 bytes with the first 384 inline bytes, plus
+/// a buffer of its own when the slot size is above 384; see
+/// [`LoggerBuilder::ring_bytes`]).
 pub const MAX_RING_BYTES: usize = 1 << 30;
 
 /// Where the output goes.
@@ -42,7 +43,7 @@ enum Output {
 /// | setting | default |
 /// |---|---|
 /// | [`capacity`](LoggerBuilder::capacity) (slots, a power of two) | 8192 |
-/// | [`slot_size`](LoggerBuilder::slot_size) (inline bytes per record) | 256 |
+/// | [`slot_size`](LoggerBuilder::slot_size) (inline bytes per record) | 384 |
 /// | [`wait_strategy`](LoggerBuilder::wait_strategy) | [`Sleep::default()`](crate::Sleep) (a log call never pays for waking the writer) |
 /// | [`full_policy`](LoggerBuilder::full_policy) | [`FullPolicy::Block`] |
 /// | [`flush_interval`](LoggerBuilder::flush_interval) | 50 ms |
@@ -158,7 +159,7 @@ impl LoggerBuilder {
         Self {
             output,
             capacity: 8192,
-            slot_size: 256,
+            slot_size: INLINE,
             max_batch: usize::MAX,
             wait: None,
             format: Format::Text,
@@ -198,9 +199,9 @@ impl LoggerBuilder {
     /// target plus message up to this size are logged without allocating;
     /// longer ones spill to the heap (once per slot: the buffer is reused).
     ///
-    /// Up to 256 (the default) the bytes sit in the slot's own record, in the
+    /// Up to 384 (the default) the bytes sit in the slot's own record, in the
     /// cache lines right after its header; a smaller size only spills
-    /// earlier, it does not shrink the record (384 bytes). Above 256 each
+    /// earlier, it does not shrink the record (512 bytes). Above 384 each
     /// slot also gets a buffer of this size, allocated when the logger is
     /// built.
     ///
@@ -226,9 +227,9 @@ impl LoggerBuilder {
     /// ```
     /// use ringlog::log::LoggerBuilder;
     /// let default = LoggerBuilder::new("app.log");
-    /// assert_eq!(default.ring_bytes(), 8192 * 384); // 3 MiB
+    /// assert_eq!(default.ring_bytes(), 8192 * 512); // 4 MiB
     /// let big_slots = LoggerBuilder::new("app.log").capacity(1024).slot_size(4096);
-    /// assert_eq!(big_slots.ring_bytes(), 1024 * (384 + 4096));
+    /// assert_eq!(big_slots.ring_bytes(), 1024 * (512 + 4096));
     /// ```
     pub fn ring_bytes(&self) -> usize {
         self.capacity

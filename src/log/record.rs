@@ -43,15 +43,18 @@ pub(crate) enum Kind {
 }
 
 /// The bytes a record holds in its own cache lines, right after its header:
-/// the default [`slot_size`](crate::log::LoggerBuilder::slot_size). A smaller
+/// the default [`slot_size`](crate::log::LoggerBuilder::slot_size). 384
+/// makes a record 512 bytes and the default ring of 8192 records exactly 4
+/// MiB: two whole huge pages (see `src/ring/slots.rs`), where 256 made it 3
+/// MiB, padded to 4 MiB anyway. A smaller
 /// slot size spills earlier (the record keeps its size); a larger one gets a
 /// buffer of its own, allocated once when the logger is built.
-pub(crate) const INLINE: usize = 256;
+pub(crate) const INLINE: usize = 384;
 
 /// One slot of the logging ring.
 ///
 /// Layout: one record sits in consecutive cache lines of the ring's one
-/// array of slots: the fields written for every record first (78 bytes:
+/// array of slots (512 bytes each): the fields written for every record first (78 bytes:
 /// lengths are `u32`, a literal message rides in [`Kind::Log`]), then the
 /// inline bytes, then the fields only oversized records touch. A macro's
 /// deferred payload (up to 50 bytes) ends within the second cache line, a
