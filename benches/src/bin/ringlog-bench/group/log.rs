@@ -231,7 +231,7 @@ fn setup(results: &Results) -> String {
     format!(
         "Lines of {} bytes on average, into a fresh file in {} (local disk). ringlog: \
          `Logger::log` directly (not the `log` adapter), default settings (8192 slots of \
-         256 B, wait strategy `Sleep::default()`), Block policy; tracing-appender 0.2: \
+         384 B, wait strategy `Sleep::default()`), Block policy; tracing-appender 0.2: \
          `NonBlockingBuilder::default().lossy(false)` over a `BufWriter` of {} KiB; the Mutex \
          peer and the limit: `BufWriter` of {} KiB. The `tracing:` contenders log another \
          event, `info!(id, bytes, route, \"request done\")` inside one span, in fmt's default \
