@@ -213,6 +213,11 @@ impl State {
     /// Renders `records` into `out` until it holds [`RUN_BYTES`] or more;
     /// returns the number of records taken, of lines rendered, and the
     /// largest flush ticket seen (0: none).
+    ///
+    /// Never inlined (it runs once per run): `benches/examples/writer_profile.rs`
+    /// counts the writer's instructions per record under callgrind with
+    /// `--toggle-collect` on this function.
+    #[inline(never)]
     pub(crate) fn render_run<'r>(
         &mut self,
         records: impl Iterator<Item = &'r mut Record>,
