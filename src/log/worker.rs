@@ -226,42 +226,46 @@ impl State {
         let mut taken = 0;
         let mut lines = 0;
         let mut ticket = 0;
+        let source_location = self.shared.source_location;
         for record in records {
             if self.out.len() >= RUN_BYTES {
                 break;
             }
             taken += 1;
             match record.kind {
-                Kind::Log | Kind::Deferred(_) => {
-                    let ts = self.clamp(self.clock.wall_ns(record.stamp));
-                    let deferred = match record.kind {
-                        Kind::Deferred(deferred) => Some(deferred),
-                        _ => None,
-                    };
+                Kind::Deferred(deferred) => {
+                    let callsite = deferred.callsite;
                     let line = Line {
-                        timestamp_ns: ts,
+                        timestamp_ns: self.clamp(self.clock.wall_ns(record.stamp)),
                         level: record.level,
                         thread_id: record.thread_id,
                         thread_name: record.thread_name.as_deref(),
-                        target: deferred
-                            .map_or(record.target(), |d| d.callsite.target().as_bytes()),
-                        // A deferred record's payload, rendered by its call site.
+                        target: callsite.target().as_bytes(),
+                        // The payload, rendered by the call site's function.
                         message: record.message(),
-                        location: deferred.filter(|_| self.shared.source_location).map(|d| {
-                            Location {
-                                file: d.callsite.file().as_bytes(),
-                                line: d.callsite.line(),
-                                module: d.callsite.module_path().as_bytes(),
-                            }
+                        location: source_location.then(|| Location {
+                            file: callsite.file().as_bytes(),
+                            line: callsite.line(),
+                            module: callsite.module_path().as_bytes(),
                         }),
                         fields: &[],
                     };
-                    match deferred {
-                        Some(d) => self
-                            .renderer
-                            .render_deferred(&line, d.render, &mut self.out),
-                        None => self.renderer.render(&line, &mut self.out),
-                    }
+                    self.renderer
+                        .render_deferred(&line, deferred.render, &mut self.out);
+                    lines += 1;
+                }
+                Kind::Log => {
+                    let line = Line {
+                        timestamp_ns: self.clamp(self.clock.wall_ns(record.stamp)),
+                        level: record.level,
+                        thread_id: record.thread_id,
+                        thread_name: record.thread_name.as_deref(),
+                        target: record.target(),
+                        message: record.message(),
+                        location: None,
+                        fields: &[],
+                    };
+                    self.renderer.render(&line, &mut self.out);
                     lines += 1;
                 }
                 Kind::Raw => {

@@ -65,12 +65,28 @@ impl<'a> Reader<'a> {
         Self { rest: payload }
     }
 
+    /// The next varint. A one-byte varint (below 128: the length of almost
+    /// every field) is read without the general loop.
+    #[inline]
     fn varint(&mut self) -> Result<u64, fmt::Error> {
+        match self.rest {
+            [b, rest @ ..] if *b < 0x80 => {
+                self.rest = rest;
+                Ok(u64::from(*b))
+            }
+            _ => self.long_varint(),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn long_varint(&mut self) -> Result<u64, fmt::Error> {
         let (n, len) = varint(self.rest).ok_or(fmt::Error)?;
         self.rest = &self.rest[len..];
         Ok(n)
     }
 
+    #[inline]
     fn bytes(&mut self, n: u64) -> Result<&'a [u8], fmt::Error> {
         let n = usize::try_from(n).map_err(|_| fmt::Error)?;
         if n > self.rest.len() {
@@ -82,6 +98,7 @@ impl<'a> Reader<'a> {
     }
 
     /// An encoded argument's bytes.
+    #[inline]
     pub(crate) fn field(&mut self) -> Result<&'a [u8], fmt::Error> {
         let n = self.varint()?;
         self.bytes(n)
@@ -96,6 +113,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A width or precision.
+    #[inline]
     pub fn count(&mut self) -> Result<usize, fmt::Error> {
         usize::try_from(self.varint()?).map_err(|_| fmt::Error)
     }
@@ -114,6 +132,22 @@ mod tests {
         }
         assert_eq!(varint(&[0x80]), None);
         assert_eq!(varint(&[]), None);
+    }
+
+    #[test]
+    fn fields_of_one_and_two_byte_lengths() {
+        // 127: the longest one-byte varint (the fast path); 128 and 300: the
+        // general loop.
+        for n in [0usize, 1, 127, 128, 300] {
+            let mut buf = Vec::new();
+            push_varint(n as u64, &mut buf);
+            buf.extend(std::iter::repeat(7u8).take(n));
+            push_varint(n as u64, &mut buf);
+            let mut r = Reader::new(&buf);
+            assert_eq!(r.field(), Ok(&vec![7u8; n][..]));
+            assert_eq!(r.count(), Ok(n));
+            assert_eq!(r.field(), Err(fmt::Error));
+        }
     }
 
     #[test]
