@@ -496,6 +496,17 @@ fn push_padded(n: u64, width: usize, out: &mut Vec<u8>) {
 /// escaped, control characters as `\n`-style or `\u00XX` escapes, invalid
 /// UTF-8 replaced by U+FFFD.
 pub(crate) fn json_escape(bytes: &[u8], out: &mut Vec<u8>) {
+    // Most text needs no escape: printable ASCII without `"` or `\`,
+    // checked 8 bytes at a time, is appended as it is.
+    let plain = plain_ascii_prefix(bytes);
+    out.extend_from_slice(&bytes[..plain]);
+    if plain < bytes.len() {
+        escape_bytes(&bytes[plain..], out);
+    }
+}
+
+/// `json_escape` byte by byte.
+fn escape_bytes(bytes: &[u8], out: &mut Vec<u8>) {
     let mut rest = bytes;
     loop {
         match std::str::from_utf8(rest) {
@@ -513,6 +524,31 @@ pub(crate) fn json_escape(bytes: &[u8], out: &mut Vec<u8>) {
             }
         }
     }
+}
+
+/// The length of the longest prefix of `bytes`, in whole 8-byte words, that
+/// is printable ASCII without `"` or `\\` (nothing a JSON string escapes).
+fn plain_ascii_prefix(bytes: &[u8]) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    /// Flags (high bit set) in bytes of `word` equal to zero; exact where no
+    /// byte has its high bit set (the caller rejects those anyway).
+    fn zero_bytes(word: u64) -> u64 {
+        word.wrapping_sub(ONES) & !word & HIGH
+    }
+    let mut done = 0;
+    for chunk in bytes.chunks_exact(8) {
+        let word = u64::from_ne_bytes(chunk.try_into().unwrap_or([0; 8]));
+        // Below 0x20: control characters; 0x80 and up: not ASCII.
+        let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
+        let special = zero_bytes(word ^ (ONES * u64::from(b'"')))
+            | zero_bytes(word ^ (ONES * u64::from(b'\\')));
+        if (control | special | (word & HIGH)) != 0 {
+            break;
+        }
+        done += 8;
+    }
+    done
 }
 
 fn escape_str(s: &str, out: &mut Vec<u8>) {
@@ -784,6 +820,26 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn json_escaping_by_words_matches_byte_by_byte() {
+        // Every byte value at every position of 8-byte words and a tail,
+        // after a run of plain words, and a multi-byte character cut by a
+        // word's end.
+        for b in 0..=255u8 {
+            for at in 0..19 {
+                let mut bytes = b"abcdefghijklmnopqrs".to_vec();
+                bytes[at] = b;
+                let (mut words, mut slow) = (Vec::new(), Vec::new());
+                json_escape(&bytes, &mut words);
+                escape_bytes(&bytes, &mut slow);
+                assert_eq!(words, slow, "byte {b:#x} at {at}");
+            }
+        }
+        let mut out = Vec::new();
+        json_escape("1234567é\"".as_bytes(), &mut out);
+        assert_eq!(out, "1234567é\\\"".as_bytes());
     }
 
     #[test]
