@@ -100,6 +100,15 @@ impl<'a> Reader<'a> {
     /// An encoded argument's bytes.
     #[inline]
     pub(crate) fn field(&mut self) -> Result<&'a [u8], fmt::Error> {
+        // A one-byte length, checked once against what is left.
+        if let [len, rest @ ..] = self.rest {
+            let n = usize::from(*len);
+            if n < 0x80 && n <= rest.len() {
+                let (bytes, rest) = rest.split_at(n);
+                self.rest = rest;
+                return Ok(bytes);
+            }
+        }
         let n = self.varint()?;
         self.bytes(n)
     }
