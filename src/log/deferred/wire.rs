@@ -60,12 +60,28 @@ impl<'a> Reader<'a> {
         Self { rest: payload }
     }
 
+    /// The next varint. A one-byte varint (below 128: the length of almost
+    /// every field) is read without the general loop.
+    #[inline]
     fn varint(&mut self) -> Result<u64, fmt::Error> {
+        match self.rest {
+            [b, rest @ ..] if *b < 0x80 => {
+                self.rest = rest;
+                Ok(u64::from(*b))
+            }
+            _ => self.long_varint(),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn long_varint(&mut self) -> Result<u64, fmt::Error> {
         let (n, len) = varint(self.rest).ok_or(fmt::Error)?;
         self.rest = &self.rest[len..];
         Ok(n)
     }
 
+    #[inline]
     fn bytes(&mut self, n: u64) -> Result<&'a [u8], fmt::Error> {
         let n = usize::try_from(n).map_err(|_| fmt::Error)?;
         if n > self.rest.len() {
@@ -77,7 +93,17 @@ impl<'a> Reader<'a> {
     }
 
     /// An encoded argument's bytes.
+    #[inline]
     pub(crate) fn field(&mut self) -> Result<&'a [u8], fmt::Error> {
+        // A one-byte length, checked once against what is left.
+        if let [len, rest @ ..] = self.rest {
+            let n = usize::from(*len);
+            if n < 0x80 && n <= rest.len() {
+                let (bytes, rest) = rest.split_at(n);
+                self.rest = rest;
+                return Ok(bytes);
+            }
+        }
         let n = self.varint()?;
         self.bytes(n)
     }
@@ -91,6 +117,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A width or precision.
+    #[inline]
     pub fn count(&mut self) -> Result<usize, fmt::Error> {
         usize::try_from(self.varint()?).map_err(|_| fmt::Error)
     }
@@ -110,6 +137,22 @@ mod tests {
         }
         assert_eq!(varint(&[0x80]), None);
         assert_eq!(varint(&[]), None);
+    }
+
+    #[test]
+    fn fields_of_one_and_two_byte_lengths() {
+        // 127: the longest one-byte varint (the fast path); 128 and 300: the
+        // general loop.
+        for n in [0usize, 1, 127, 128, 300] {
+            let (header, len) = varint_bytes(n as u64);
+            let mut buf = header[..len].to_vec();
+            buf.extend(std::iter::repeat(7u8).take(n));
+            buf.extend_from_slice(&header[..len]);
+            let mut r = Reader::new(&buf);
+            assert_eq!(r.field(), Ok(&vec![7u8; n][..]));
+            assert_eq!(r.count(), Ok(n));
+            assert_eq!(r.field(), Err(fmt::Error));
+        }
     }
 
     #[test]
