@@ -428,8 +428,9 @@ impl<T> Consumer<T> {
     /// once per event, both sides slowed to a fraction of their speed). Not
     /// looking for a moment lets the producer fill whole cache lines alone.
     /// The latency this adds is bounded: at most `LINGER_ROUNDS ×
-    /// LINGER_SPINS` spin hints (a few µs), and only when the run was found
-    /// after fewer than [`LINGER_IF_WAITED_UNDER`] failed waits (events were
+    /// LINGER_SPINS` spin hints (about 10 µs where a spin hint takes 40 ns,
+    /// as on the project's VM), and only when the run was found after fewer
+    /// than [`LINGER_IF_WAITED_UNDER`] failed waits (events were
     /// arriving fast); an event arriving after the consumer waited for it
     /// (paced load) is handed over at once.
     fn linger(&self, len: u64) -> u64 {
@@ -441,13 +442,14 @@ impl<T> Consumer<T> {
             }
             // The run from `next` only grows while we hold it: its markers
             // stay published until this consumer releases them, and `poll`
-            // already stepped over any abandoned prefix (so `first == next`).
-            let (first, grown) = sequencer.scan(self.next, self.max_batch);
-            debug_assert_eq!(first, self.next);
-            if grown == len {
+            // already stepped over any abandoned prefix. So count only past
+            // its end (a rescan from `next` read every marker again each
+            // round).
+            let grown = sequencer.count_published(self.next + len, self.max_batch - len);
+            if grown == 0 {
                 break;
             }
-            len = grown;
+            len += grown;
             if len >= LINGER_RUN {
                 break;
             }
@@ -739,42 +741,44 @@ impl<T> ReadChunk<'_, T> {
             handled: 0,
             _held: held,
         };
-        for i in 0..len {
-            // `next` moved by the releases in parts: the event is
-            // `handled` past it.
-            let index = {
+        // The run in parts of at most `part` events; after each part but the
+        // last, its events are released. (Parts, not a per-event check for
+        // the part's end: that check cost more than the rest of the loop.)
+        let mut done = 0;
+        while done < len {
+            let this_part = (len - done).min(part);
+            // `next` stays put during a part: the part's events are `j` past it.
+            let first = progress.consumer.next;
+            for j in 0..this_part {
+                let index = progress.consumer.shared.sequencer.index(first + j);
+                // Counted before the handler runs: see the doc on panics.
+                progress.handled = j + 1;
+                // Planted bug for the loom models: the release in parts frees
+                // the event about to be handled, so a producer may rewrite
+                // the slot while the handler reads it.
+                #[cfg(ringlog_planted_bug = "release_ahead")]
+                if j + 1 == this_part && done + this_part < len {
+                    progress.consumer.advance(this_part);
+                    progress.handled = 0;
+                }
                 let consumer = &*progress.consumer;
-                consumer
-                    .shared
-                    .sequencer
-                    .index(consumer.next + progress.handled)
-            };
-            // Counted before the handler runs: see the doc on panics.
-            progress.handled += 1;
-            // Planted bug for the loom models: the release in parts frees the
-            // event about to be handled, so a producer may rewrite the slot
-            // while the handler reads it.
-            #[cfg(ringlog_planted_bug = "release_ahead")]
-            if progress.handled == part && i + 1 < len {
-                progress.consumer.advance(part);
-                progress.handled = 0;
+                // SAFETY: sequence `first + j` is in the chunk and not yet
+                // released (the releases in parts freed only earlier parts),
+                // so it is published and unreleased: the consumer, borrowed
+                // uniquely by `progress`, holds the slot, and no other
+                // reference to it exists.
+                unsafe {
+                    consumer
+                        .shared
+                        .slots
+                        .with_mut(index, |event| handler(event, done + j + 1 == len))
+                };
             }
-            let consumer = &*progress.consumer;
-            // SAFETY: sequence `next + handled - 1` is in the chunk (the
-            // releases in parts moved `next` and `handled` alike), so it is
-            // published and unreleased: the consumer, borrowed uniquely by
-            // `progress`, holds the slot, and no other reference to it
-            // exists.
-            unsafe {
-                consumer
-                    .shared
-                    .slots
-                    .with_mut(index, |event| handler(event, i + 1 == len))
-            };
+            done += this_part;
             #[cfg(not(ringlog_planted_bug = "release_ahead"))]
-            if progress.handled == part && i + 1 < len {
+            if done < len {
                 // Release in parts: the events handled so far, not the rest.
-                progress.consumer.advance(part);
+                progress.consumer.advance(this_part);
                 progress.handled = 0;
             }
         }

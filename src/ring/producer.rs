@@ -423,7 +423,7 @@ impl<T> Producer<T> {
     /// between claim and publish (the write is a move into a slot whose old
     /// value needs no drop), so it needs no guard either: it writes and
     /// publishes straight away.
-    #[inline]
+    #[inline(always)]
     fn publish_one<X>(
         &self,
         blocking: bool,

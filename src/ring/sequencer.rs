@@ -653,21 +653,42 @@ impl Sequencer {
     /// events are `[first, first + len)`, and `[next, first)` were abandoned.
     pub(crate) fn scan(&self, next: u64, max: u64) -> (u64, u64) {
         let mut first = next;
-        let mut seq = next;
-        while seq - first < max {
-            // Acquire pairs with the Release store in `publish`: the
-            // producer's writes to this slot happen-before our reads.
-            let marker = self.marker(seq).load(Ordering::Acquire);
-            if marker == published(seq) {
-                seq += 1;
-            } else if marker == skipped(seq) && seq == first {
-                seq += 1;
-                first = seq;
-            } else {
+        // Acquire pairs with the Release store in `publish`, as in
+        // `count_published`.
+        while self.marker(first).load(Ordering::Acquire) == skipped(first) {
+            first += 1;
+        }
+        (first, self.count_published(first, max))
+    }
+
+    /// Counts up to `max` consecutive published sequences from `from` (a
+    /// skipped one ends the count). The consumer's per-event marker check:
+    /// one load and one compare.
+    /// Walks the marker array as (at most two) slices, split where the ring
+    /// wraps, so that the loop computes no slot index and checks no bounds
+    /// per event.
+    #[inline]
+    pub(crate) fn count_published(&self, from: u64, max: u64) -> u64 {
+        let mut count = 0;
+        while count < max {
+            let seq = from + count;
+            let start = self.index(seq);
+            // Up to `max` in all, and not past the end of the array. Both
+            // fit a usize: they are at most the capacity.
+            let stretch = (max - count).min(self.capacity() - start as u64) as usize;
+            let found = self.markers[start..start + stretch]
+                .iter()
+                .zip(seq..)
+                // Acquire pairs with the Release store in `publish`: the
+                // producer's writes to this slot happen-before our reads.
+                .take_while(|(marker, seq)| marker.load(Ordering::Acquire) == published(*seq))
+                .count();
+            count += found as u64;
+            if found < stretch {
                 break;
             }
         }
-        (first, seq - first)
+        count
     }
 
     /// Whether the marker of `next` says it can be scanned.

@@ -104,3 +104,37 @@ fn builder_errors_are_values_with_clear_messages() {
     let e = RingBuilder::new(8).max_batch(0).build::<u8>().unwrap_err();
     assert_eq!(e.to_string(), "max batch size must be at least 1");
 }
+
+#[test]
+fn handle_releases_a_long_run_in_parts_across_the_wrap() {
+    // 16 slots: `handle` releases every 16 / 8 = 2 events. Start at sequence
+    // 5, so the full run of 16 wraps (slots 5..16, then 0..5).
+    let (producer, mut consumer) = ringlog::ring::<u64>(16).unwrap();
+    for i in 0..5 {
+        producer.push(i).unwrap();
+    }
+    assert_eq!(consumer.try_consume(|_, _| {}), Ok(5));
+    for i in 5..21 {
+        producer.push(i).unwrap();
+    }
+    let mut refilled = 0u64;
+    let mut seen = Vec::new();
+    let handled = consumer.try_consume(|event, end| {
+        let i = seen.len() as u64;
+        seen.push((*event, end));
+        // Room comes back a part at a time: before event i, the parts
+        // before it (every whole 2 events) are released, nothing more.
+        while producer.try_push(100 + refilled).is_ok() {
+            refilled += 1;
+        }
+        assert_eq!(refilled, i / 2 * 2, "room before event {i}");
+    });
+    assert_eq!(handled, Ok(16));
+    let expected: Vec<_> = (5..21).map(|e| (e, e == 20)).collect();
+    assert_eq!(seen, expected);
+    // The refills follow in order; the run's last part was released on return.
+    let mut after = Vec::new();
+    while consumer.try_consume(|e, _| after.push(*e)).is_ok() {}
+    assert_eq!(after, (100..100 + refilled).collect::<Vec<_>>());
+    assert_eq!(refilled, 14);
+}
