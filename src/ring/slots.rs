@@ -203,6 +203,13 @@ impl<T> std::fmt::Debug for Slots<T> {
 
 impl<T> Drop for Slots<T> {
     fn drop(&mut self) {
+        // Freed by a guard, so also when a slot's drop panics (the other
+        // slots are still dropped by the slice's drop, then the unwind frees
+        // the allocation, as a `Vec`'s would be).
+        let _free = Free {
+            ptr: self.ptr.cast(),
+            layout: self.layout,
+        };
         // SAFETY: by the type's invariant the first `len` cells are
         // initialised, and nothing uses them after this drop.
         unsafe {
@@ -211,10 +218,22 @@ impl<T> Drop for Slots<T> {
                 self.len,
             ));
         }
+    }
+}
+
+/// Frees the slots' allocation when dropped (see `Slots`'s `Drop`).
+struct Free {
+    ptr: NonNull<u8>,
+    layout: Layout,
+}
+
+impl Drop for Free {
+    fn drop(&mut self) {
         if self.layout.size() != 0 {
-            // SAFETY: `ptr` was allocated in `new` with this `layout`, and is
-            // freed only here.
-            unsafe { alloc::dealloc(self.ptr.as_ptr().cast(), self.layout) };
+            // SAFETY: `ptr` was allocated in `Slots::new` with this
+            // `layout`, and this guard, made once in `Slots`'s `Drop`, is
+            // the only place that frees it.
+            unsafe { alloc::dealloc(self.ptr.as_ptr(), self.layout) };
         }
     }
 }
