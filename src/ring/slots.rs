@@ -300,6 +300,23 @@ mod tests {
             8 + 5,
             "the 5 slots made before the panic are dropped"
         );
+        // A slot whose drop panics: the others are still dropped, and the
+        // allocation is freed (under Miri, its leak check says so).
+        struct Bomb(Rc<Cell<u32>>, bool);
+        impl Drop for Bomb {
+            fn drop(&mut self) {
+                self.0.set(self.0.get() + 1);
+                assert!(!self.1, "planted drop panic");
+            }
+        }
+        let mut made = 0;
+        let slots = Slots::new(8, || {
+            made += 1;
+            Bomb(drops.clone(), made == 3)
+        });
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(slots)));
+        assert!(panicked.is_err());
+        assert_eq!(drops.get(), 8 + 5 + 8, "all 8 slots dropped");
         // Zero-sized slots: nothing is allocated, nothing breaks.
         let zst = Slots::new(1 << 10, || ());
         assert_eq!(zst.cells().len(), 1 << 10);
