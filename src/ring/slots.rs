@@ -203,6 +203,13 @@ impl<T> std::fmt::Debug for Slots<T> {
 
 impl<T> Drop for Slots<T> {
     fn drop(&mut self) {
+        // Freed by a guard, so also when a slot's drop panics (the other
+        // slots are still dropped by the slice's drop, then the unwind frees
+        // the allocation, as a `Vec`'s would be).
+        let _free = Free {
+            ptr: self.ptr.cast(),
+            layout: self.layout,
+        };
         // SAFETY: by the type's invariant the first `len` cells are
         // initialised, and nothing uses them after this drop.
         unsafe {
@@ -211,10 +218,22 @@ impl<T> Drop for Slots<T> {
                 self.len,
             ));
         }
+    }
+}
+
+/// Frees the slots' allocation when dropped (see `Slots`'s `Drop`).
+struct Free {
+    ptr: NonNull<u8>,
+    layout: Layout,
+}
+
+impl Drop for Free {
+    fn drop(&mut self) {
         if self.layout.size() != 0 {
-            // SAFETY: `ptr` was allocated in `new` with this `layout`, and is
-            // freed only here.
-            unsafe { alloc::dealloc(self.ptr.as_ptr().cast(), self.layout) };
+            // SAFETY: `ptr` was allocated in `Slots::new` with this
+            // `layout`, and this guard, made once in `Slots`'s `Drop`, is
+            // the only place that frees it.
+            unsafe { alloc::dealloc(self.ptr.as_ptr(), self.layout) };
         }
     }
 }
@@ -281,6 +300,23 @@ mod tests {
             8 + 5,
             "the 5 slots made before the panic are dropped"
         );
+        // A slot whose drop panics: the others are still dropped, and the
+        // allocation is freed (under Miri, its leak check says so).
+        struct Bomb(Rc<Cell<u32>>, bool);
+        impl Drop for Bomb {
+            fn drop(&mut self) {
+                self.0.set(self.0.get() + 1);
+                assert!(!self.1, "planted drop panic");
+            }
+        }
+        let mut made = 0;
+        let slots = Slots::new(8, || {
+            made += 1;
+            Bomb(drops.clone(), made == 3)
+        });
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(slots)));
+        assert!(panicked.is_err());
+        assert_eq!(drops.get(), 8 + 5 + 8, "all 8 slots dropped");
         // Zero-sized slots: nothing is allocated, nothing breaks.
         let zst = Slots::new(1 << 10, || ());
         assert_eq!(zst.cells().len(), 1 << 10);

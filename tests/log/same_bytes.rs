@@ -311,3 +311,41 @@ fn a_failing_display_gives_the_same_line() {
         run().unwrap();
     });
 }
+
+/// Every field kind with a two-byte header (lengths and counts of 128 or
+/// more, eager text of 64 bytes or more, whose header also carries the
+/// error bit), next to one-byte ones, in one call; an argument used twice,
+/// captured and named arguments with counts, and `{:p}` with a width.
+#[test]
+fn two_byte_headers_in_every_field_kind() {
+    with_deadline("same_bytes_two_byte_headers", 60, || {
+        let tested = [Tested::new(Format::Text), Tested::new(Format::Json)];
+        let run = || -> Result<(), TestCaseError> {
+            let long = "é".repeat(100); // 200 bytes: a two-byte length
+            let e = Eager(-7);
+            let point = Point { x: 3, y: 4 };
+            for (w, p) in [
+                (0usize, 0usize),
+                (127, 127),
+                (128, 128),
+                (300, 200),
+                (5, 16_384),
+            ] {
+                same!(
+                    &tested,
+                    "[{:.*}] {2} [{2:>w$}] [{2:.p$}] {long} [{e:>w$}] [{e:<0$}] [{point:^p$}]",
+                    p,
+                    "short",
+                    long,
+                    w = w,
+                    p = p
+                );
+                same!(&tested, "[{0:>1$}] {0} [{0:1$.2$}] [{e:w$.p$}]", e, w, p);
+                same!(&tested, "[{:>w$p}] {point} [{point:w$}]", &point, w = w);
+                same!(&tested, "{} {}", Eager(i64::MAX), "x".repeat(w));
+            }
+            Ok(())
+        };
+        run().unwrap();
+    });
+}
