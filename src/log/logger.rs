@@ -115,8 +115,7 @@ impl Logger {
         let mut spilled = false;
         self.publish(level, |record: &mut Record| {
             record.start(Kind::Log(None), level);
-            record.push(target.as_bytes());
-            record.end_target();
+            record.push_target(target.as_bytes());
             record.push_message(message);
             spilled = record.is_spilled();
         })?;
@@ -244,8 +243,7 @@ impl Logger {
         self.producer
             .try_publish_with(|record: &mut Record| {
                 record.start(Kind::Log(None), level);
-                record.push(target.as_bytes());
-                record.end_target();
+                record.push_target(target.as_bytes());
                 record.push_message(message);
             })
             .map_err(|e| match e {

@@ -73,7 +73,7 @@ pub(crate) struct Record {
     pub(crate) thread_id: u64,
     pub(crate) thread_name: Option<Arc<str>>,
     /// `text()[..target_len]` is the target, the rest the message. (`u32`:
-    /// a target is a name, capped at `u32::MAX` bytes by `end_target`.)
+    /// a target is a name, capped at `u32::MAX` bytes by `push_target`.)
     target_len: u32,
     /// Bytes used in the inline buffer (meaningless once spilled).
     len: u32,
@@ -173,10 +173,14 @@ impl Record {
         }
     }
 
-    /// Ends the target: everything pushed so far is the target.
-    pub(crate) fn end_target(&mut self) {
-        // A target over 4 GiB is cut to its first 4 GiB, not wrapped.
-        self.target_len = u32::try_from(self.text().len()).unwrap_or(u32::MAX);
+    /// Writes the target (the first bytes of a record's text). A target is
+    /// a name; one over `u32::MAX` bytes (4 GiB) is cut to that, so that
+    /// none of it shows as the start of the message.
+    pub(crate) fn push_target(&mut self, target: &[u8]) {
+        let target = &target[..target.len().min(u32::MAX as usize)];
+        self.push(target);
+        // At most `u32::MAX`: the text is the target alone so far.
+        self.target_len = self.text().len() as u32;
     }
 
     /// Appends `bytes`, spilling to the heap if the inline buffer is full.
@@ -288,8 +292,7 @@ impl Record {
         let mut record = Self::new(64);
         record.start(Kind::Log(None), level);
         record.stamp = stamp;
-        record.push(target.as_bytes());
-        record.end_target();
+        record.push_target(target.as_bytes());
         record.push(message.as_bytes());
         record
     }
@@ -408,8 +411,7 @@ mod tests {
     fn fits_inline_then_spills_without_losing_bytes() {
         let mut r = Record::new(8);
         r.start(Kind::Log(None), Level::Info);
-        r.push(b"tgt");
-        r.end_target();
+        r.push_target(b"tgt");
         let (a, b) = ("a", 'b');
         write!(r, "{a}{b}").unwrap();
         assert!(!r.is_spilled());
@@ -464,8 +466,7 @@ mod tests {
     fn a_literal_message_is_not_copied() {
         let mut r = Record::new(8);
         r.start(Kind::Log(None), Level::Info);
-        r.push(b"tgt");
-        r.end_target();
+        r.push_target(b"tgt");
         let literal: &'static str = "a literal longer than the slot";
         r.set_literal(literal);
         assert!(!r.is_spilled());
@@ -473,8 +474,7 @@ mod tests {
         assert_eq!(r.message().as_ptr(), literal.as_ptr());
         // The next lap forgets it.
         r.start(Kind::Log(None), Level::Info);
-        r.push(b"t");
-        r.end_target();
+        r.push_target(b"t");
         r.push(b"m");
         assert_eq!(r.message(), b"m");
     }

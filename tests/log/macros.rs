@@ -80,3 +80,43 @@ fn call_forms_match_format() {
         drop(guard);
     });
 }
+
+/// An `Encode` that claims an absurd length (a broken implementation).
+struct Absurd(usize);
+
+impl fmt::Display for Absurd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("absurd")
+    }
+}
+
+impl ringlog::log::Encode for Absurd {
+    type Decoded<'a> = &'a str;
+    fn encoded_len(&self) -> usize {
+        self.0
+    }
+    fn encode(&self, buf: &mut [u8]) {
+        buf.fill(b'x');
+    }
+    fn decode(_: &[u8]) -> &str {
+        "absurd"
+    }
+}
+
+#[test]
+fn an_absurd_encoded_length_is_dropped_before_the_claim() {
+    with_deadline("macro_absurd_length", 60, || {
+        let (logger, guard, read) = memory_logger(Level::Trace);
+        // Past the largest payload, and one whose length wraps `usize`
+        // with its header and the other fields.
+        for len in [(1 << 30) + 1, usize::MAX - 1, usize::MAX] {
+            ringlog::info!(logger: &logger, "a {} b {}", Absurd(len), 7u8);
+        }
+        ringlog::info!(logger: &logger, "still logging {}", 1u8);
+        let lines = read();
+        assert_eq!(lines[0], "still logging 1", "{lines:?}");
+        assert!(!lines.iter().any(|l| l.contains("absurd")), "{lines:?}");
+        assert_eq!(logger.metrics().dropped_at(Level::Info), 3);
+        drop(guard);
+    });
+}

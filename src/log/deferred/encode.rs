@@ -37,7 +37,9 @@ use std::borrow::Cow;
 ///   `<formatting panicked>`).
 /// - Implementations only ever see their own bytes: a wrong implementation
 ///   garbles its own output, never the rest of the record, and cannot cause
-///   undefined behaviour (no `unsafe` is involved).
+///   undefined behaviour (no `unsafe` is involved). A record whose encoded
+///   length comes to more than 1 GiB is not logged: it is counted as
+///   dropped, before any slot is claimed.
 ///
 /// # Examples
 ///

@@ -59,13 +59,17 @@ impl Frame {
     /// An encoded field of `len` bytes.
     #[inline]
     pub(crate) fn encoded(&mut self, len: usize) {
-        self.len += varint_len(len as u64) + len;
+        // Saturating: a broken `Encode` may claim any length (see `emit`).
+        self.len = self
+            .len
+            .saturating_add(varint_len(len as u64))
+            .saturating_add(len);
     }
 
     /// A width or precision.
     #[inline]
     pub fn count(&mut self, n: usize) {
-        self.len += varint_len(n as u64);
+        self.len = self.len.saturating_add(varint_len(n as u64));
     }
 
     /// A field formatted in the caller: `args` is the value with its spec.
@@ -167,6 +171,10 @@ impl<'a> PayloadWriter<'a> {
     }
 }
 
+/// The largest payload a deferred record may have: 1 GiB, the largest ring
+/// a logger accepts ([`MAX_RING_BYTES`](crate::log::MAX_RING_BYTES)).
+const MAX_PAYLOAD: usize = crate::log::MAX_RING_BYTES;
+
 /// Logs one deferred record: claims a slot of `logger` by its full policy
 /// and writes the payload the frame measured, with `put` writing the fields
 /// in order. The outcome (dropped, closed) is counted by the logger, as for
@@ -180,6 +188,14 @@ pub fn emit(
     put: impl FnOnce(&mut PayloadWriter<'_>),
 ) {
     let len = frame.payload_len();
+    if len > MAX_PAYLOAD {
+        // Only an `Encode` whose `encoded_len` is absurd gets here: refused
+        // before the claim, counted as dropped, instead of a spill that
+        // cannot be allocated inside the claim (an abort) or a wrapped
+        // length that garbles the record.
+        logger.note_drop(callsite.level());
+        return;
+    }
     let _ = logger.log_deferred(callsite, render, len, |dst| {
         put(&mut PayloadWriter::new(frame.framing(), dst));
     });
