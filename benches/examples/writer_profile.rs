@@ -46,12 +46,6 @@ impl Sink for GateSink {
         black_box(bytes);
         Ok(())
     }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-    fn sync(&mut self) -> io::Result<()> {
-        Ok(())
-    }
 }
 
 fn main() {

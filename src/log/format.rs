@@ -119,11 +119,18 @@ impl Renderer {
         match self.format {
             Format::Text => render_message(render, line.message, out),
             Format::Json => {
-                let mut message = std::mem::take(&mut self.message);
-                message.clear();
-                render_message(render, line.message, &mut message);
-                json_escape(&message, out);
-                self.message = message;
+                // Rendered in place: most messages need no escape, checked
+                // where they lie; the others are moved out and escaped back.
+                let start = out.len();
+                render_message(render, line.message, out);
+                if !needs_no_escape(&out[start..]) {
+                    let mut message = std::mem::take(&mut self.message);
+                    message.clear();
+                    message.extend_from_slice(&out[start..]);
+                    out.truncate(start);
+                    json_escape(&message, out);
+                    self.message = message;
+                }
             }
         }
         self.tail(line.fields, out);
@@ -529,6 +536,14 @@ fn escape_bytes(bytes: &[u8], out: &mut Vec<u8>) {
     }
 }
 
+/// Whether `json_escape` would copy `bytes` as they are.
+fn needs_no_escape(bytes: &[u8]) -> bool {
+    let words = plain_ascii_prefix(bytes);
+    bytes[words..]
+        .iter()
+        .all(|&b| (0x20..0x80).contains(&b) && b != b'"' && b != b'\\')
+}
+
 /// The length of the longest prefix of `bytes`, in whole 8-byte words, that
 /// is printable ASCII without `"` or `\\` (nothing a JSON string escapes).
 fn plain_ascii_prefix(bytes: &[u8]) -> usize {
@@ -829,7 +844,7 @@ mod tests {
     fn json_escaping_by_words_matches_byte_by_byte() {
         // Every byte value at every position of 8-byte words and a tail,
         // after a run of plain words, and a multi-byte character cut by a
-        // word's end.
+        // word's end; `needs_no_escape` agrees on every prefix.
         for b in 0..=255u8 {
             for at in 0..19 {
                 let mut bytes = b"abcdefghijklmnopqrs".to_vec();
@@ -838,6 +853,10 @@ mod tests {
                 json_escape(&bytes, &mut words);
                 escape_bytes(&bytes, &mut slow);
                 assert_eq!(words, slow, "byte {b:#x} at {at}");
+                let prefix = &bytes[..=at];
+                let mut out = Vec::new();
+                json_escape(prefix, &mut out);
+                assert_eq!(needs_no_escape(prefix), out == prefix, "{b:#x} at {at}");
             }
         }
         let mut out = Vec::new();
