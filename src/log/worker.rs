@@ -255,36 +255,20 @@ impl State {
         match record.kind {
             Kind::Deferred(deferred) => {
                 let callsite = deferred.callsite;
-                let line = Line {
-                    timestamp_ns: self.clamp(self.clock.wall_ns(record.stamp)),
-                    level: record.level,
-                    thread_id: record.thread_id,
-                    thread_name: record.thread_name.as_deref(),
-                    target: callsite.target().as_bytes(),
-                    // The payload, rendered by the call site's function.
-                    message: record.message(),
-                    location: source_location.then(|| Location {
-                        file: callsite.file().as_bytes(),
-                        line: callsite.line(),
-                        module: callsite.module_path().as_bytes(),
-                    }),
-                    fields: &[],
-                };
+                let location = source_location.then(|| Location {
+                    file: callsite.file().as_bytes(),
+                    line: callsite.line(),
+                    module: callsite.module_path().as_bytes(),
+                });
+                // The message is the payload, rendered by the call site's
+                // function.
+                let line = self.line(record, callsite.target().as_bytes(), location);
                 self.renderer
                     .render_deferred(&line, deferred.render, &mut self.out);
                 run.lines += 1;
             }
             Kind::Log(_) => {
-                let line = Line {
-                    timestamp_ns: self.clamp(self.clock.wall_ns(record.stamp)),
-                    level: record.level,
-                    thread_id: record.thread_id,
-                    thread_name: record.thread_name.as_deref(),
-                    target: record.target(),
-                    message: record.message(),
-                    location: None,
-                    fields: &[],
-                };
+                let line = self.line(record, record.target(), None);
                 self.renderer.render(&line, &mut self.out);
                 run.lines += 1;
             }
@@ -305,6 +289,26 @@ impl State {
                 run.lines += 1;
             }
             Kind::Flush(t) => run.ticket = run.ticket.max(t),
+        }
+    }
+
+    /// The line of a log or deferred record, with `target` and `location`.
+    #[inline(always)]
+    fn line<'r>(
+        &mut self,
+        record: &'r Record,
+        target: &'r [u8],
+        location: Option<Location<'r>>,
+    ) -> Line<'r> {
+        Line {
+            timestamp_ns: self.clamp(self.clock.wall_ns(record.stamp)),
+            level: record.level,
+            thread_id: record.thread_id,
+            thread_name: record.thread_name.as_deref(),
+            target,
+            message: record.message(),
+            location,
+            fields: &[],
         }
     }
 
