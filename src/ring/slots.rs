@@ -53,12 +53,29 @@ pub(crate) struct Slots<T> {
 // only for `T: Sync`). `src/auto_traits.rs` asserts them.
 unsafe impl<T: Send> Send for Slots<T> {}
 
-// What the impl above gives, checked: `Send` for a `Send` payload, even a
-// `!Sync` one (`!Sync` itself and `!Send` for an `Rc` are the raw pointer's
-// doing, as for the handles' `compile_fail` cases in `src/auto_traits.rs`).
+// What the impl above gives, checked at compile time: `Send` for a `Send`
+// payload, even a `!Sync` one; not `Send` for a `!Send` payload (`Rc`); never
+// `Sync`, even for a `Sync` payload. `Slots` is not public, so the negative
+// cases cannot be `compile_fail` doctests as in `src/auto_traits.rs`; they
+// use the `static_assertions` trick instead: for a type with the trait, both
+// impls of `Lacks` apply and `<_>` is ambiguous, which fails the build.
 const _: () = {
     const fn send<T: Send>() {}
     send::<Slots<std::cell::Cell<u64>>>();
+
+    trait LacksSend<A> {
+        const OK: () = ();
+    }
+    impl<T: ?Sized> LacksSend<()> for T {}
+    impl<T: ?Sized + Send> LacksSend<u8> for T {}
+    let () = <Slots<std::rc::Rc<u64>> as LacksSend<_>>::OK;
+
+    trait LacksSync<A> {
+        const OK: () = ();
+    }
+    impl<T: ?Sized> LacksSync<()> for T {}
+    impl<T: ?Sized + Sync> LacksSync<u8> for T {}
+    let () = <Slots<u64> as LacksSync<_>>::OK;
 };
 
 impl<T> Slots<T> {
