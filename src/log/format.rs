@@ -547,26 +547,37 @@ fn needs_no_escape(bytes: &[u8]) -> bool {
 /// The length of the longest prefix of `bytes`, in whole 8-byte words, that
 /// is printable ASCII without `"` or `\\` (nothing a JSON string escapes).
 fn plain_ascii_prefix(bytes: &[u8]) -> usize {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
-    /// Flags (high bit set) in bytes of `word` equal to zero; exact where no
-    /// byte has its high bit set (the caller rejects those anyway).
-    fn zero_bytes(word: u64) -> u64 {
-        word.wrapping_sub(ONES) & !word & HIGH
-    }
     let mut done = 0;
     for chunk in bytes.chunks_exact(8) {
         let word = u64::from_ne_bytes(chunk.try_into().unwrap_or([0; 8]));
-        // Below 0x20: control characters; 0x80 and up: not ASCII.
-        let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
-        let special = zero_bytes(word ^ (ONES * u64::from(b'"')))
-            | zero_bytes(word ^ (ONES * u64::from(b'\\')));
-        if (control | special | (word & HIGH)) != 0 {
+        if !plain_word(word, false, true) {
             break;
         }
         done += 8;
     }
     done
+}
+
+/// Whether the 8 bytes of `word` are all ASCII from 0x20 up (and not DEL,
+/// 0x7f, if `no_del`) and, if `no_quotes`, none is `"` or `\\`: eight
+/// bytes checked at once (the writer's per-line cost bounds throughput).
+/// Used by the JSON escape here and the tracing layer's plain checks.
+#[inline(always)]
+pub(crate) fn plain_word(word: u64, no_del: bool, no_quotes: bool) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    // High bits flagging the bytes of `x` equal to zero (exact where no byte
+    // of `word` has its high bit set, and `word & HIGHS` rejects the rest).
+    let zeros = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    // One mask, no branches: bytes >= 0x80, then bytes < 0x20.
+    let mut bad = (word & HIGHS) | (word.wrapping_sub(ONES * 0x20) & !word & HIGHS);
+    if no_del {
+        bad |= zeros(word ^ (ONES * 0x7f));
+    }
+    if no_quotes {
+        bad |= zeros(word ^ (ONES * u64::from(b'"'))) | zeros(word ^ (ONES * u64::from(b'\\')));
+    }
+    bad == 0
 }
 
 fn escape_str(s: &str, out: &mut Vec<u8>) {

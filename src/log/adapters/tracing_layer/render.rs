@@ -17,7 +17,7 @@
 use super::span::split_json_scope;
 use super::visit::{Payload, Value};
 use crate::log::custom::CustomLine;
-use crate::log::format::{json_escape, push_u64, Format, Renderer};
+use crate::log::format::{json_escape, plain_word, push_u64, Format, Renderer};
 use std::io::Write as _;
 use tracing_core::field::{self, FieldSet};
 use tracing_core::{Level, Metadata};
@@ -220,19 +220,7 @@ fn sanitized_slow(s: &[u8], out: &mut Vec<u8>) {
 /// throughput; a byte-by-byte scan was a tenth of a line's rendering).
 #[inline]
 fn plain(s: &[u8], quotable: bool) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    // Some byte of `x` is zero (exact as a yes/no answer).
-    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS != 0;
-    let word_plain = |x: u64| {
-        // No byte ≥ 0x80; then none < 0x20 (exact for bytes < 0x80), no DEL.
-        x & HIGHS == 0
-            && x.wrapping_sub(ONES * 0x20) & !x & HIGHS == 0
-            && !has_zero(x ^ (ONES * 0x7f))
-            && !(quotable
-                && (has_zero(x ^ (ONES * u64::from(b'"')))
-                    || has_zero(x ^ (ONES * u64::from(b'\\')))))
-    };
+    let word_plain = |x: u64| plain_word(x, true, quotable);
     let mut chunks = s.chunks_exact(8);
     for chunk in &mut chunks {
         let mut word = [0; 8];
@@ -244,7 +232,7 @@ fn plain(s: &[u8], quotable: bool) -> bool {
     // The rest, padded with a plain byte, assembled in a register: a copy
     // into a stack array becomes a `memcpy` call, and reading the array back
     // as one word right after its bytes were stored stalls.
-    let mut word = ONES * u64::from(b'a');
+    let mut word = u64::from_ne_bytes([b'a'; 8]);
     for (i, &b) in chunks.remainder().iter().enumerate() {
         let shift = 8 * i;
         word = (word & !(0xff << shift)) | (u64::from(b) << shift);
