@@ -48,11 +48,10 @@ fn main() {
         .build()
         .expect("logger");
     let mut line = String::with_capacity(256);
-    // [first, second, rest] call latencies, and the empty timed region.
-    let mut by_position: [Vec<u64>; 3] = Default::default();
-    let mut timer = Vec::new();
-    // Every call by its exact position, for the per-position p90 line.
+    // Every call's latency by its position in the burst, and the empty
+    // timed region.
     let mut at: Vec<Vec<u64>> = vec![Vec::new(); BURST];
+    let mut timer = Vec::new();
     let end = Instant::now() + Duration::from_secs(3);
     let mut i = 0u64;
     while Instant::now() < end {
@@ -64,7 +63,7 @@ fn main() {
         } else {
             std::thread::sleep(PAUSE);
         }
-        for k in 0..BURST {
+        for position in &mut at {
             let start = Instant::now();
             match mode.as_str() {
                 "nop" => {
@@ -85,8 +84,7 @@ fn main() {
             let call = start.elapsed().as_nanos() as u64;
             let start = Instant::now();
             timer.push(start.elapsed().as_nanos() as u64);
-            by_position[k.min(2)].push(call);
-            at[k].push(call);
+            position.push(call);
             i += 1;
         }
     }
@@ -95,10 +93,13 @@ fn main() {
     println!(
         "{mode}: {i} calls in bursts of {BURST}, {pause} {PAUSE:?} between; timer {timer_ns} ns"
     );
-    for (name, v) in ["first", "second", "rest"]
-        .iter()
-        .zip(by_position.iter_mut())
-    {
+    let rest: Vec<u64> = at[2..].concat();
+    for (name, mut v) in [
+        ("first", at[0].clone()),
+        ("second", at[1].clone()),
+        ("rest", rest),
+    ] {
+        let v = &mut v;
         println!(
             "  {name:6} p50 {:5}  p90 {:5}  p99 {:5}  p99.9 {:6} ns (gross)",
             percentile(v, 0.5),
@@ -112,7 +113,7 @@ fn main() {
         .map(|v| percentile(v, 0.9).to_string())
         .collect();
     println!("  p90 by position (gross): {}", p90.join(" "));
-    let mut all: Vec<u64> = by_position.concat();
+    let mut all: Vec<u64> = at.concat();
     let (p50, p99) = (percentile(&mut all, 0.5), percentile(&mut all, 0.99));
     println!(
         "  all    p50 {} ns, p99 {} ns net of the timer",
