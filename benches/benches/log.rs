@@ -168,9 +168,8 @@ fn caller_cost(_: &mut Criterion) {
         .capacity(2 * CHUNK as usize)
         .build()
         .expect("logger");
-    // The `log` crate's global logger: this logger (once per process).
-    let facade = log::set_boxed_logger(Box::new(logger.clone())).is_ok();
-    log::set_max_level(log::LevelFilter::Trace);
+    // The `log` crate's records from this thread go to this logger.
+    support::route_log_facade(Some(logger.clone()));
     let payload: &str = support::PAYLOAD;
     let macro_call = |i: u64| {
         ringlog::info!(logger: &logger, target: "bench", "t={} i={} {}", 0u64, i, payload);
@@ -179,13 +178,11 @@ fn caller_cost(_: &mut Criterion) {
         let _ = logger.info("bench", format_args!("t={} i={} {}", 0u64, i, payload));
     };
     let facade_call = |i: u64| log::info!(target: "bench", "t={} i={} {}", 0u64, i, payload);
-    let mut calls: Vec<(&str, &dyn Fn(u64))> = vec![
+    let calls: Vec<(&str, &dyn Fn(u64))> = vec![
         ("ringlog::info! (deferred)", &macro_call),
         ("Logger::info(format_args!)", &log_call),
+        ("log::info! (log adapter)", &facade_call),
     ];
-    if facade {
-        calls.push(("log::info! (log adapter)", &facade_call));
-    }
     // Warm-up: thread id, scratch buffer, caches.
     for (_, call) in &calls {
         ns_per_call(&logger, 0, call);
@@ -217,6 +214,7 @@ fn caller_cost(_: &mut Criterion) {
             median(&ratios[j])
         );
     }
+    support::route_log_facade(None);
     drop(guard);
 }
 

@@ -76,7 +76,8 @@ pub struct Contender {
 /// Every contender, ours first: ringlog's `Logger::log` (Block policy,
 /// lossless) with default settings (wait strategy `Sleep::default()`); the
 /// same logger through the deferred macro `ringlog::info!` (the writer
-/// thread formats);
+/// thread formats); the same logger through `log::info!` (the `log`
+/// adapter: `Logger` as the `log` crate's logger);
 /// tracing-appender `non_blocking`, lossless, over a `BufWriter<File>`; a
 /// `Mutex<BufWriter<File>>` shared by the threads; and the limit, one thread
 /// formatting and writing every line through one `BufWriter`.
@@ -103,6 +104,13 @@ pub const CONTENDERS: &[Contender] = &[
         ours: true,
         latency: true,
         run: ringlog_macro,
+    },
+    Contender {
+        key: "ringlog-log-facade",
+        label: "ringlog (log::info!, the log adapter, Block)",
+        ours: true,
+        latency: true,
+        run: ringlog_log_facade,
     },
     Contender {
         key: "tracing-appender",
@@ -631,6 +639,69 @@ fn ringlog_macro(plan: &Plan) -> Result<Logged, String> {
         // The macro returns nothing: a drop is counted, and fails the run.
         ringlog::info!(logger: logger, target: "bench", "t={} i={} {}", t, i, payload);
     })
+}
+
+/// `log::info!` through ringlog's `log` adapter (`Logger` as the `log`
+/// crate's logger), Block policy. The `log` crate's global logger can be set
+/// once per process and each run has its own logger, so the global is
+/// [`Facade`], which hands each record to the logger its thread was routed
+/// to ([`route_log_facade`]): a thread-local borrow more than installing the
+/// logger itself.
+fn ringlog_log_facade(plan: &Plan) -> Result<Logged, String> {
+    ringlog_run(plan, |logger, t, i| {
+        if i == 0 {
+            route_log_facade(Some(logger.clone()));
+        }
+        let payload: &str = PAYLOAD;
+        log::info!(target: "bench", "t={} i={} {}", t, i, payload);
+    })
+}
+
+thread_local! {
+    /// The logger [`Facade`] hands this thread's records to.
+    static FACADE_ROUTE: std::cell::RefCell<Option<Logger>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The `log` crate's global logger in the bench processes: forwards each
+/// record to the logger of the calling thread's [`route_log_facade`], and
+/// drops it if there is none.
+struct Facade;
+
+impl log::Log for Facade {
+    fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
+        FACADE_ROUTE.with_borrow(|route| {
+            route
+                .as_ref()
+                .is_some_and(|l| log::Log::enabled(l, metadata))
+        })
+    }
+
+    fn log(&self, record: &log::Record<'_>) {
+        FACADE_ROUTE.with_borrow(|route| {
+            if let Some(logger) = route {
+                log::Log::log(logger, record);
+            }
+        });
+    }
+
+    fn flush(&self) {}
+}
+
+/// Routes this thread's `log` records to `logger` (`None`: nowhere),
+/// installing [`Facade`] as the `log` crate's logger on first use, with the
+/// maximum level `Trace` (each logger filters for itself). Fails if another
+/// `log` logger was installed first.
+///
+/// # Panics
+/// If another `log` logger is installed.
+pub fn route_log_facade(logger: Option<Logger>) {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        log::set_logger(&Facade).expect("another `log` logger is installed");
+        log::set_max_level(log::LevelFilter::Trace);
+    });
+    FACADE_ROUTE.set(logger);
 }
 
 /// A ringlog run, each line logged by `call(logger, thread, i)`, Block

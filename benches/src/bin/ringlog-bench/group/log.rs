@@ -474,7 +474,11 @@ fn tracing_targets(results: &Results, table: &mut Table) {
 /// the deferred macros and of `Logger::log`.
 fn caller_targets(results: &Results) -> String {
     let mut table = Table::new(["target", "measured", "met?"], 3);
-    let (log_call, macros) = (contender("ringlog"), contender("ringlog-macro"));
+    let (log_call, macros, facade) = (
+        contender("ringlog"),
+        contender("ringlog-macro"),
+        contender("ringlog-log-facade"),
+    );
     let net = |c: &Contender, t: usize, key: &'static str| {
         summary(latency_samples(results, c, t), Metric::Extra(key)).map(|s| s.median)
     };
@@ -485,6 +489,7 @@ fn caller_targets(results: &Results) -> String {
             (macros, "p50", 40.0),
             (macros, "p99", 200.0),
             (log_call, "p50", 100.0),
+            (facade, "p50", 100.0),
         ] {
             let v = net(c, t, key);
             let reference = summary(results.samples("ref-format", t), Metric::Extra(key))
