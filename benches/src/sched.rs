@@ -19,7 +19,14 @@
 //!   kernel's `CONFIG_PARAVIRT_TIME_ACCOUNTING`) the host's steal is in
 //!   neither: for a thread that never blocks (busy-spin, yield), its wall
 //!   time − run − wait is the steal it suffered, at ns resolution.
+//! - [`handoff_round_trip_ns`]: how long a cache line takes to go from
+//!   CPU 0 to CPU 1 and back, measured by two pinned threads just before
+//!   and after a run. It depends on where the host placed the two vCPUs
+//!   (the same core, the same L3, or further apart), which can change from
+//!   one run to the next and which nothing else here can see; a ring's
+//!   hand-off pays it for every cache line that crosses.
 
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -219,6 +226,110 @@ impl Threads {
     }
 }
 
+/// Round trips per batch of the hand-off probe, and batches.
+const PROBE_TRIPS: u32 = 256;
+const PROBE_BATCHES: u32 = 9;
+/// The probe gives up (and reports nothing) after this long, e.g. when
+/// another process holds one of the two CPUs.
+const PROBE_LIMIT: Duration = Duration::from_millis(100);
+/// Spins between two looks at the clock while waiting for the other side.
+const PROBE_CLOCK_EVERY: u32 = 1 << 12;
+/// Stored by a side that gives up, so that the other stops too.
+const ABANDONED: u32 = u32::MAX;
+
+/// Pins the calling thread to `cpu`; `false` if the kernel refused.
+fn pin_to(cpu: usize) -> bool {
+    // SAFETY: `cpu_set_t` is a plain bit mask, for which all zeroes is a
+    // valid (empty) value.
+    let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+    // SAFETY: CPU_SET writes one bit of `set`, a valid, exclusively
+    // borrowed `cpu_set_t`; it checks `cpu` against the mask's size.
+    unsafe { libc::CPU_SET(cpu, &mut set) };
+    // SAFETY: pid 0 is the calling thread; `set` is a valid `cpu_set_t` of
+    // the size passed, only read by the call.
+    unsafe { libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) == 0 }
+}
+
+/// Spins until `turn` holds `value`; `false` if the other side gave up or
+/// `deadline` passed (then tells the other side to give up).
+fn wait_for(turn: &AtomicU32, value: u32, deadline: Instant) -> bool {
+    let mut spins = 0u32;
+    loop {
+        // Acquire: pairs with the other side's Release store of `value`
+        // (the same publish-then-observe pattern a ring's hand-off uses).
+        match turn.load(Ordering::Acquire) {
+            v if v == value => return true,
+            ABANDONED => return false,
+            _ => {}
+        }
+        spins = spins.wrapping_add(1);
+        if spins % PROBE_CLOCK_EVERY == 0 && Instant::now() >= deadline {
+            // Relaxed: only a stop signal, no data rides on it.
+            turn.store(ABANDONED, Ordering::Relaxed);
+            return false;
+        }
+        std::hint::spin_loop();
+    }
+}
+
+/// The time a cache line takes to go from CPU 0 to CPU 1 and back, in ns:
+/// two threads pinned one to each CPU pass a counter back and forth
+/// ([`PROBE_BATCHES`] batches of [`PROBE_TRIPS`] round trips, about a
+/// millisecond in all); the median batch's mean round trip. `None` with
+/// fewer than two CPUs, if pinning fails, or if the probe does not finish
+/// within [`PROBE_LIMIT`] (a CPU held by something else).
+pub fn handoff_round_trip_ns() -> Option<f64> {
+    if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
+        return None;
+    }
+    let turn = AtomicU32::new(0);
+    let deadline = Instant::now() + PROBE_LIMIT;
+    let total = PROBE_TRIPS * PROBE_BATCHES;
+    let turn = &turn;
+    std::thread::scope(|s| {
+        let responder = s.spawn(move || {
+            if !pin_to(1) {
+                // Relaxed: only a stop signal, no data rides on it.
+                turn.store(ABANDONED, Ordering::Relaxed);
+                return;
+            }
+            for k in 0..total {
+                if !wait_for(turn, 2 * k + 1, deadline) {
+                    return;
+                }
+                // Release: pairs with the prober's Acquire load in `wait_for`.
+                turn.store(2 * k + 2, Ordering::Release);
+            }
+        });
+        let prober = s.spawn(move || {
+            if !pin_to(0) {
+                // Relaxed: only a stop signal, no data rides on it.
+                turn.store(ABANDONED, Ordering::Relaxed);
+                return None;
+            }
+            let mut batches = Vec::with_capacity(PROBE_BATCHES as usize);
+            for b in 0..PROBE_BATCHES {
+                let t0 = Instant::now();
+                for i in 0..PROBE_TRIPS {
+                    let k = b * PROBE_TRIPS + i;
+                    // Release: pairs with the responder's Acquire load in
+                    // `wait_for`.
+                    turn.store(2 * k + 1, Ordering::Release);
+                    if !wait_for(turn, 2 * k + 2, deadline) {
+                        return None;
+                    }
+                }
+                batches.push(t0.elapsed().as_nanos() as f64 / f64::from(PROBE_TRIPS));
+            }
+            batches.sort_by(f64::total_cmp);
+            Some(batches[batches.len() / 2])
+        });
+        let probed = prober.join().ok().flatten();
+        let _ = responder.join();
+        probed
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,5 +351,16 @@ mod tests {
         assert!(u.run + u.wait <= u.wall + Duration::from_millis(5), "{u:?}");
         let m = Machine::start().finish();
         assert!(m.steal_ms.is_some() && m.others_ms.is_some(), "{m:?}");
+    }
+
+    /// The probe finishes (bounded by its own limit) and, where it measures,
+    /// gives a plausible round trip: more than nothing, less than its limit.
+    #[test]
+    fn the_handoff_probe_is_bounded_and_plausible() {
+        let t0 = Instant::now();
+        if let Some(ns) = handoff_round_trip_ns() {
+            assert!(ns > 1.0 && ns < PROBE_LIMIT.as_nanos() as f64, "{ns}");
+        }
+        assert!(t0.elapsed() < PROBE_LIMIT * 10, "{:?}", t0.elapsed());
     }
 }

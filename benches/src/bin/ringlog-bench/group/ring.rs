@@ -2,26 +2,20 @@
 //! count; throughput and the consumer's run length, ratios to each peer,
 //! the targets, and plots.
 
-use super::Group;
+use super::{disturbed, Group};
 use crate::cli::Args;
 use crate::harness::{Case, ChildResult, Results, Sample};
 use crate::markdown::{contender_name, count_label, fmt_ratio, fmt_summary, marks, verdict, Table};
 use crate::plot::{line_chart, Series};
 use crate::stats::{paired_ratio, summary, Metric};
 use ringlog_bench::ring::{self, Contender, Publish, CONTENDERS, PRODUCER_COUNTS};
-use ringlog_bench::sched::{Role, ThreadUse};
 use std::fmt::Write as _;
-use std::time::Duration;
 
 pub struct RingGroup;
 
 /// The consumer's mean run length of a run (events per consume call, or per
 /// batch), where the contender counts it.
 const RUN_LENGTH: Metric = Metric::Extra("run_length");
-/// The host's steal during a run, ms (both CPUs).
-const STEAL: &str = "steal_ms";
-/// Other processes' CPU time during a run, ms.
-const OTHERS: &str = "others_ms";
 
 fn producers_label(p: usize) -> String {
     count_label(p, "producer", "more threads than cores")
@@ -135,13 +129,14 @@ impl Group for RingGroup {
         let unit = (threads * ring::BATCH) as u64;
         let warm_up = (args.events / 8 / unit).max(1) * unit;
         ring::run(c, threads, warm_up, args.limit / 4)?;
+        let before = disturbed::Probe::before();
         let o = ring::run(c, threads, args.events, args.limit)?;
         let mut extra: Vec<(String, f64)> = o
             .mean_run_length()
             .map(|len| ("run_length".to_string(), len))
             .into_iter()
             .collect();
-        extra.extend(disturbance_extras(&o));
+        extra.extend(before.after(&o));
         Ok(ChildResult {
             delivered: o.delivered,
             requested: o.requested,
@@ -158,44 +153,10 @@ impl Group for RingGroup {
         let mut md = throughput(results);
         md.push_str(&ratios(results));
         md.push_str(&targets(results));
+        md.push_str(&disturbed::report(results, STEADY_FAMILIES));
         md.push_str(&plots(results, args)?);
         Ok(md)
     }
-}
-
-/// What the machine took from a run, as the run's further numbers (ms, and
-/// counts): steal, other processes' CPU, CPU pressure; per role (`prod`:
-/// the producers summed, `cons`: the consumer) time on a CPU, on a
-/// runqueue, neither (`off`), and involuntary context switches.
-fn disturbance_extras(o: &ring::Outcome) -> Vec<(String, f64)> {
-    let m = &o.machine;
-    let mut extra: Vec<(String, f64)> = [
-        (STEAL, m.steal_ms),
-        (OTHERS, m.others_ms),
-        ("psi_ms", m.pressure_ms),
-    ]
-    .into_iter()
-    .filter_map(|(k, v)| Some((k.to_string(), v?)))
-    .collect();
-    for (role, name) in [(Role::Producer, "prod"), (Role::Consumer, "cons")] {
-        let threads: Vec<_> = o.threads.iter().filter(|t| t.role == role).collect();
-        if threads.is_empty() {
-            continue;
-        }
-        let ms = |f: fn(&ThreadUse) -> Duration| {
-            threads.iter().map(|t| f(t)).sum::<Duration>().as_secs_f64() * 1e3
-        };
-        extra.extend([
-            (format!("{name}_run_ms"), ms(|t| t.run)),
-            (format!("{name}_wait_ms"), ms(|t| t.wait)),
-            (format!("{name}_off_ms"), ms(ThreadUse::off_cpu)),
-            (
-                format!("{name}_invol"),
-                threads.iter().map(|t| t.involuntary as f64).sum(),
-            ),
-        ]);
-    }
-    extra
 }
 
 /// The run-length cell: `-` for a contender that does not count consume
