@@ -33,6 +33,10 @@ const RUN_LENGTH: &str = "run_length";
 const STEAL_LIMIT: f64 = 0.02;
 /// … or other processes used at least this share of it (of one CPU) …
 const OTHERS_LIMIT: f64 = 0.10;
+/// … or the CPU 0 ↔ CPU 1 round trip before or after it took at least
+/// this long (ns; 60-72 ns on this machine when quiet, 290-350 while other
+/// processes ran: a hand-off costs 5× more) …
+const HANDOFF_LIMIT_NS: f64 = 150.0;
 /// … or, at 1 producer (2 threads on 2 CPUs: neither needs to wait for
 /// the other), its threads waited on a runqueue at least this share of it
 /// in all.
@@ -94,8 +98,9 @@ fn share(s: &Sample, key: &str) -> Option<f64> {
 }
 
 /// Whether the machine disturbed the run, by the rule of [`STEAL_LIMIT`],
-/// [`OTHERS_LIMIT`] and [`WAIT_LIMIT_1P`]; `None` if the run has no
-/// throughput or did not report the numbers.
+/// [`OTHERS_LIMIT`], [`HANDOFF_LIMIT_NS`] and [`WAIT_LIMIT_1P`]; `None` if
+/// the run has no throughput or did not report the numbers (a missing
+/// hand-off probe, which gives up when a CPU is held, counts as slow).
 fn disturbed(s: &Sample, producers: usize) -> Option<bool> {
     s.rate?;
     let waited = if producers == 1 {
@@ -103,11 +108,42 @@ fn disturbed(s: &Sample, producers: usize) -> Option<bool> {
     } else {
         0.0
     };
+    let slow_handoff = [HANDOFF_BEFORE, HANDOFF_AFTER]
+        .iter()
+        .any(|k| s.extra(k).map_or(true, |ns| ns >= HANDOFF_LIMIT_NS));
     Some(
         share(s, STEAL)? >= STEAL_LIMIT
             || share(s, OTHERS)? >= OTHERS_LIMIT
+            || slow_handoff
             || waited >= WAIT_LIMIT_1P,
     )
+}
+
+/// Of the runs slower than 0.6× their own contender's median: how many,
+/// how many the rule calls disturbed, how many had the consumer waiting on
+/// a runqueue for at least half the run, and how many had neither.
+fn slow_runs(results: &Results) -> [usize; 4] {
+    let mut counts = [0; 4];
+    for c in CONTENDERS {
+        for p in PRODUCER_COUNTS {
+            let all = results.samples(c.key, p);
+            let Some(median) = summary(all, Metric::Rate).map(|s| s.median) else {
+                continue;
+            };
+            for s in all
+                .iter()
+                .filter(|s| s.rate.is_some_and(|r| r < 0.6 * median))
+            {
+                let rough = disturbed(s, p) == Some(true);
+                let starved = share(s, CONS_WAIT).is_some_and(|w| w >= 0.5);
+                counts[0] += 1;
+                counts[1] += usize::from(rough);
+                counts[2] += usize::from(starved);
+                counts[3] += usize::from(!rough && !starved);
+            }
+        }
+    }
+    counts
 }
 
 /// The runs `disturbed` (or not) by the rule.
@@ -173,8 +209,9 @@ pub fn report(results: &Results, steady_families: [&str; 3]) -> String {
          a CPU and the time runnable on a runqueue (`/proc/thread-self/schedstat`, ns), and the \
          CPU 0 ↔ CPU 1 cache-line round trip just before and after the run (two pinned threads); \
          all in `ring-runs.csv` (`extra`). A run is **disturbed** if the host stole ≥ {:.0}% of \
-         its wall time, or other processes used ≥ {:.0}% of it, or, at 1 producer (2 threads on \
-         2 CPUs), its threads waited on a runqueue ≥ {:.0}% of it in all. Medians in million \
+         its wall time, or other processes used ≥ {:.0}% of it, or the round trip before or \
+         after it took ≥ {HANDOFF_LIMIT_NS:.0} ns (or the probe gave up), or, at 1 producer (2 \
+         threads on 2 CPUs), its threads waited on a runqueue ≥ {:.0}% of it in all. Medians in million \
          events/s; worst ÷ median is computed over at least {FEWEST_RUNS} runs. The slowest run's \
          shares are of its wall time (producers on a CPU: of one CPU, so up to 200% on 2).\n\n",
         STEAL_LIMIT * 100.0,
@@ -228,6 +265,15 @@ pub fn report(results: &Results, steady_families: [&str; 3]) -> String {
         PRODUCER_COUNTS
             .map(|p| count_label(p, "producer", "more threads than cores"))
             .join(", ")
+    )
+    .unwrap();
+    let [slow, rough, starved, neither] = slow_runs(results);
+    writeln!(
+        md,
+        "\nRuns slower than 0.6× their own contender's median (every contender and producer \
+         count): {slow}; disturbed by the rule: {rough}; with the consumer waiting on a runqueue \
+         ≥ 50% of the run (our own threads outnumbering the CPUs, or another process): \
+         {starved}; neither: {neither}."
     )
     .unwrap();
     md
