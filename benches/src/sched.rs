@@ -274,10 +274,10 @@ fn wait_for(turn: &AtomicU32, value: u32, deadline: Instant) -> bool {
 
 /// The time a cache line takes to go from CPU 0 to CPU 1 and back, in ns:
 /// two threads pinned one to each CPU pass a counter back and forth
-/// ([`PROBE_BATCHES`] batches of [`PROBE_TRIPS`] round trips, about a
+/// (`PROBE_BATCHES` batches of `PROBE_TRIPS` round trips, about a
 /// millisecond in all); the median batch's mean round trip. `None` with
 /// fewer than two CPUs, if pinning fails, or if the probe does not finish
-/// within [`PROBE_LIMIT`] (a CPU held by something else).
+/// within `PROBE_LIMIT` (a CPU held by something else).
 pub fn handoff_round_trip_ns() -> Option<f64> {
     if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
         return None;
@@ -334,9 +334,9 @@ pub fn handoff_round_trip_ns() -> Option<f64> {
 mod tests {
     use super::*;
 
-    /// A thread that spins for 30 ms is seen on a CPU for most of it (the
-    /// numbers are real, not zero), and its parts never exceed its wall
-    /// time by more than the clocks' disagreement.
+    /// A thread that spins for 30 ms is seen on a CPU (the numbers are
+    /// real, not zero), and its parts never exceed its wall time by more
+    /// than the clocks' disagreement.
     #[test]
     fn a_spinning_thread_is_seen_running() {
         let clock = ThreadClock::start();
