@@ -515,6 +515,84 @@ pub fn run(
     })
 }
 
+/// A latency reference: the latency runs' paced loop and timer around work
+/// that involves no logger, so that a run's table shows how much of a log
+/// call's tail the pacing itself costs on this machine (the first calls
+/// after each pause run with caches and branch predictors the sleep left
+/// cold; see `benches/examples/burst_position.rs`).
+#[derive(Clone, Copy, Debug)]
+pub struct Reference {
+    /// A short name for command lines and CSV.
+    pub key: &'static str,
+    /// A name for tables.
+    pub label: &'static str,
+    /// Whether the work is formatting the line (else: nothing).
+    format: bool,
+}
+
+/// The latency references, measured in the log group beside the contenders.
+pub const REFERENCES: &[Reference] = &[
+    Reference {
+        key: "empty",
+        label: "reference: an empty call",
+        format: false,
+    },
+    Reference {
+        key: "format",
+        label: "reference: format the line into a reused buffer (no logger, no I/O)",
+        format: true,
+    },
+];
+
+impl Reference {
+    /// The reference named `key`.
+    pub fn from_key(key: &str) -> Option<&'static Reference> {
+        REFERENCES.iter().find(|r| r.key == key)
+    }
+}
+
+/// One latency run of `reference`: `per_thread` calls on each of `threads`
+/// threads, paced and timed as a contender's latency run, stopping at
+/// `limit`. Returns the calls made (all threads) and the merged latency.
+///
+/// # Errors
+/// A bad thread count or a thread that panicked.
+pub fn run_reference(
+    reference: &Reference,
+    threads: usize,
+    per_thread: u64,
+    limit: Duration,
+) -> Result<(u64, Latency), String> {
+    if threads == 0 || threads > 64 {
+        return Err(format!("bad thread count {threads}"));
+    }
+    let plan = Plan {
+        threads,
+        per_thread,
+        limit,
+        latency: true,
+        hooks: Hooks::NONE,
+        // Nothing is written: the references have no file.
+        path: PathBuf::new(),
+    };
+    let format = reference.format;
+    let (counts, latency, _) = run_threads(&plan, move |t, deadline, h| {
+        let mut fmt = LineFormatter::new(t);
+        let mut buf = Vec::with_capacity(256);
+        thread_loop(per_thread, deadline, h, |i| {
+            if format {
+                buf.clear();
+                fmt.line(t, i, &mut buf);
+                std::hint::black_box(&buf);
+            } else {
+                std::hint::black_box(i);
+            }
+        })
+    })?;
+    let latency = latency.ok_or("a reference run without latency")?;
+    Ok((counts.iter().sum(), latency))
+}
+
 /// ringlog's builder with the diagnosis-only settings from the environment
 /// (the reported runs use none of them).
 fn diagnosis_settings(builder: LoggerBuilder) -> LoggerBuilder {

@@ -180,6 +180,7 @@ impl Logger {
     /// [`LogError::Dropped`], [`LogError::Closed`] or
     /// [`LogError::WouldDeadlock`], as for [`log`](Logger::log).
     #[doc(hidden)]
+    #[inline]
     pub fn log_deferred(
         &self,
         callsite: &'static Callsite,
@@ -211,6 +212,7 @@ impl Logger {
     /// Claims a slot by the full policy, stamps it as `kind`, and lets
     /// `write` fill exactly `len` payload bytes (inline, or spilled as for
     /// [`log`](Logger::log), and counted).
+    #[inline]
     fn publish_payload(
         &self,
         kind: Kind,
@@ -293,6 +295,7 @@ impl Logger {
 
     /// Claims a slot by the full policy and fills it with `write`; counts a
     /// failure as a drop.
+    #[inline]
     fn publish(&self, level: Level, write: impl FnOnce(&mut Record)) -> Result<(), LogError> {
         let result = if self.shared.policy.blocks(level) {
             self.producer.publish_with(write).map_err(|e| match e {

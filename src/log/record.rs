@@ -146,6 +146,7 @@ impl Record {
     /// Resets the record for a new event of `kind` and `level`, stamping it
     /// with the calling thread and the current time. Called by the producer
     /// right after the claim, so the time is taken after the claim.
+    #[inline]
     pub(crate) fn start(&mut self, kind: Kind, level: Level) {
         prefetch_ahead(self);
         self.kind = kind;
@@ -176,6 +177,7 @@ impl Record {
     /// Writes the target (the first bytes of a record's text). A target is
     /// a name; one over `u32::MAX` bytes (4 GiB) is cut to that, so that
     /// none of it shows as the start of the message.
+    #[inline]
     pub(crate) fn push_target(&mut self, target: &[u8]) {
         let target = &target[..target.len().min(u32::MAX as usize)];
         self.push(target);
@@ -231,6 +233,7 @@ impl Record {
 
     /// Sets the payload to `len` bytes written by `write` (which gets exactly
     /// `len` bytes), spilling to the heap if the inline buffer is too small.
+    #[inline]
     pub(crate) fn fill(&mut self, len: usize, write: impl FnOnce(&mut [u8])) {
         if let Some(inline) = self.buffer_mut().get_mut(..len) {
             write(inline);
@@ -250,6 +253,7 @@ impl Record {
     }
 
     /// Whether the current record outgrew its inline buffer.
+    #[inline]
     pub(crate) fn is_spilled(&self) -> bool {
         self.spilled
     }

@@ -257,6 +257,7 @@ impl<T> Producer<T> {
     /// consumer.consume(|s, _| assert_eq!(s, "hi")).unwrap();
     /// # Ok::<(), ringlog::BuildError>(())
     /// ```
+    #[inline]
     pub fn try_publish_with<F: FnOnce(&mut T)>(&self, write: F) -> Result<(), TryPublishError<F>> {
         self.publish_one(false, true, write, |write, slot| write(slot))
             .map_err(try_publish_error)
@@ -290,6 +291,7 @@ impl<T> Producer<T> {
     /// consumer.consume(|slot, _| assert_eq!(slot, b"ring")).unwrap();
     /// # Ok::<(), ringlog::BuildError>(())
     /// ```
+    #[inline]
     pub fn publish_with<F: FnOnce(&mut T)>(&self, write: F) -> Result<(), PublishError<F>> {
         self.publish_one(true, true, write, |write, slot| write(slot))
             .map_err(publish_error)

@@ -91,6 +91,7 @@ impl Drop for Hold {
 
 /// The limit `released` cannot pass while this thread waits, if it holds
 /// `ring` (see the module docs).
+#[inline]
 pub(crate) fn held_limit(ring: usize) -> Option<u64> {
     if ring == NONE.0 {
         return None;

@@ -124,6 +124,7 @@ impl ReleasedCache {
         Self(CachePadded::new(AtomicU64::new(value)))
     }
 
+    #[inline]
     pub(crate) fn get(&self) -> u64 {
         // Acquire pairs with the Release store in `ReleasedCache::set` by
         // another thread sharing this handle: that thread's Acquire load of
@@ -554,6 +555,7 @@ impl Sequencer {
     /// Publishes a claim of `n` sequences from `start`: the first `written`
     /// as events, the rest as skipped. Then wakes the consumer if the claim
     /// found it asleep.
+    #[inline]
     pub(crate) fn publish(&self, claimed: Claimed, n: u64, written: u64) {
         if n == 1 && written == 1 {
             // The single-event publish, without the loop.

@@ -144,9 +144,11 @@ macro_rules! encode_integer {
     ($($t:ty => $wire:ty),* $(,)?) => {$(
         impl Encode for $t {
             type Decoded<'a> = $t;
+            #[inline]
             fn encoded_len(&self) -> usize {
                 std::mem::size_of::<$wire>()
             }
+            #[inline]
             fn encode(&self, buf: &mut [u8]) {
                 buf.copy_from_slice(&(*self as $wire).to_le_bytes());
             }
@@ -172,9 +174,11 @@ macro_rules! encode_plain {
     ($($t:ty),* $(,)?) => {$(
         impl Encode for $t {
             type Decoded<'a> = $t;
+            #[inline]
             fn encoded_len(&self) -> usize {
                 std::mem::size_of::<$t>()
             }
+            #[inline]
             fn encode(&self, buf: &mut [u8]) {
                 buf.copy_from_slice(&self.to_le_bytes());
             }
@@ -191,9 +195,11 @@ encode_plain!(u128, i128, f32, f64);
 
 impl Encode for bool {
     type Decoded<'a> = bool;
+    #[inline]
     fn encoded_len(&self) -> usize {
         1
     }
+    #[inline]
     fn encode(&self, buf: &mut [u8]) {
         buf[0] = u8::from(*self);
     }
@@ -208,9 +214,11 @@ impl Encode for bool {
 
 impl Encode for char {
     type Decoded<'a> = char;
+    #[inline]
     fn encoded_len(&self) -> usize {
         4
     }
+    #[inline]
     fn encode(&self, buf: &mut [u8]) {
         buf.copy_from_slice(&u32::from(*self).to_le_bytes());
     }
@@ -225,9 +233,11 @@ impl Encode for char {
 
 impl Encode for str {
     type Decoded<'a> = &'a str;
+    #[inline]
     fn encoded_len(&self) -> usize {
         self.len()
     }
+    #[inline]
     fn encode(&self, buf: &mut [u8]) {
         buf.copy_from_slice(self.as_bytes());
     }
@@ -250,9 +260,11 @@ impl Encode for str {
 
 impl Encode for [u8] {
     type Decoded<'a> = &'a [u8];
+    #[inline]
     fn encoded_len(&self) -> usize {
         self.len()
     }
+    #[inline]
     fn encode(&self, buf: &mut [u8]) {
         buf.copy_from_slice(self);
     }
@@ -267,9 +279,11 @@ macro_rules! encode_as {
     ($target:ty: $($t:ty),* $(,)?) => {$(
         impl Encode for $t {
             type Decoded<'a> = <$target as Encode>::Decoded<'a>;
+            #[inline]
             fn encoded_len(&self) -> usize {
                 <$target as Encode>::encoded_len(self)
             }
+            #[inline]
             fn encode(&self, buf: &mut [u8]) {
                 <$target as Encode>::encode(self, buf)
             }
@@ -288,9 +302,11 @@ encode_as!([u8]: Vec<u8>, Box<[u8]>);
 
 impl<const N: usize> Encode for [u8; N] {
     type Decoded<'a> = &'a [u8];
+    #[inline]
     fn encoded_len(&self) -> usize {
         N
     }
+    #[inline]
     fn encode(&self, buf: &mut [u8]) {
         buf.copy_from_slice(self);
     }
@@ -304,9 +320,11 @@ macro_rules! encode_through {
     ($($r:ty),*) => {$(
         impl<T: Encode + ?Sized> Encode for $r {
             type Decoded<'a> = T::Decoded<'a>;
+            #[inline]
             fn encoded_len(&self) -> usize {
                 T::encoded_len(self)
             }
+            #[inline]
             fn encode(&self, buf: &mut [u8]) {
                 T::encode(self, buf);
             }

@@ -47,11 +47,13 @@ impl Frame {
     }
 
     /// The payload's length.
+    #[inline]
     pub(crate) fn payload_len(&self) -> usize {
         self.len
     }
 
     /// The eager fields' bytes, in order.
+    #[inline]
     fn framing(&self) -> &[u8] {
         self.eager.as_ref().map_or(&[], Scratch::bytes)
     }

@@ -10,7 +10,9 @@ use crate::markdown::{contender_name, count_label, fmt_ratio, fmt_summary, marks
 use crate::plot::{line_chart, Series};
 use crate::stats::{paired_ratio, summary, Metric};
 use crate::{alloc, cpu};
-use ringlog_bench::log::{self, Contender, Hooks, CONTENDERS, THREAD_COUNTS};
+use ringlog_bench::log::{
+    self, Contender, Hooks, Latency, Reference, CONTENDERS, REFERENCES, THREAD_COUNTS,
+};
 
 pub struct LogGroup;
 
@@ -51,6 +53,33 @@ fn lat_key(c: &Contender) -> String {
     format!("lat-{}", c.key)
 }
 
+/// A latency reference's case key.
+fn ref_key(r: &Reference) -> String {
+    format!("ref-{}", r.key)
+}
+
+/// The extra values of a latency run: its net percentiles and the timer.
+fn latency_extra(h: &Latency) -> Vec<(&'static str, f64)> {
+    let mut extra: Vec<_> = PERCENTILES
+        .iter()
+        .map(|&(key, _, q)| (key, h.net(q) as f64))
+        .collect();
+    extra.push((TIMER_KEY, h.timer_ns() as f64));
+    extra
+}
+
+/// One cell per percentile and the timer: median (min–max) over `samples`.
+fn latency_cells(samples: &[Sample]) -> impl Iterator<Item = String> + '_ {
+    PERCENTILES
+        .iter()
+        .map(|p| p.0)
+        .chain([TIMER_KEY])
+        .map(move |key| match summary(samples, Metric::Extra(key)) {
+            None => format!("–{}", marks(samples)),
+            s => fmt_summary(s, 1.0, 0),
+        })
+}
+
 fn threads_label(t: usize) -> String {
     count_label(t, "thread", "more than cores")
 }
@@ -69,6 +98,26 @@ fn ours() -> impl Iterator<Item = &'static Contender> {
 
 fn timed() -> impl Iterator<Item = &'static Contender> {
     CONTENDERS.iter().filter(|c| c.latency)
+}
+
+/// A latency reference's run (after an untimed warm-up, as for the
+/// contenders): its net percentiles and timer, no file.
+fn reference_child(key: &str, threads: usize, args: &Args) -> Result<ChildResult, String> {
+    let r = Reference::from_key(key).ok_or_else(|| format!("unknown reference {key}"))?;
+    let limit = args.limit * LOG_LIMIT_FACTOR;
+    log::run_reference(r, threads, LATENCY_PER_THREAD / 8, limit / 4)?;
+    let start = std::time::Instant::now();
+    let (calls, h) = log::run_reference(r, threads, LATENCY_PER_THREAD, limit)?;
+    let elapsed = start.elapsed();
+    Ok(ChildResult {
+        delivered: calls,
+        requested: LATENCY_PER_THREAD * threads as u64,
+        elapsed,
+        extra: latency_extra(&h)
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    })
 }
 
 /// `a ÷ b` at `t` threads, throughput: the median of per-round ratios.
@@ -125,7 +174,8 @@ impl Group for LogGroup {
         let mut cases = Vec::new();
         for t in THREAD_COUNTS {
             let keys = CONTENDERS.iter().map(|c| c.key.to_string());
-            for contender in keys.chain(timed().map(lat_key)) {
+            let references = REFERENCES.iter().map(ref_key);
+            for contender in keys.chain(timed().map(lat_key)).chain(references) {
                 cases.push(Case {
                     contender,
                     threads: t,
@@ -136,7 +186,7 @@ impl Group for LogGroup {
     }
 
     fn events(&self, case: &Case, args: &Args) -> u64 {
-        if case.contender.starts_with("lat-") {
+        if case.contender.starts_with("lat-") || case.contender.starts_with("ref-") {
             LATENCY_PER_THREAD * case.threads as u64
         } else {
             args.log_records
@@ -150,6 +200,9 @@ impl Group for LogGroup {
         threads: usize,
         args: &Args,
     ) -> Result<ChildResult, String> {
+        if let Some(key) = contender.strip_prefix("ref-") {
+            return reference_child(key, threads, args);
+        }
         let (latency, key) = match contender.strip_prefix("lat-") {
             Some(key) => (true, key),
             None => (false, contender),
@@ -170,12 +223,7 @@ impl Group for LogGroup {
             ("bytes_per_line", per_line(o.bytes as f64)),
         ];
         match (&o.latency, cpu::used_ticks()) {
-            (Some(h), _) => {
-                for (key, _, q) in PERCENTILES {
-                    extra.push((key, h.net(q) as f64));
-                }
-                extra.push((TIMER_KEY, h.timer_ns() as f64));
-            }
+            (Some(h), _) => extra.extend(latency_extra(h)),
             (None, Some(ticks)) => {
                 extra.push(("cpu_ns_per_line", per_line(ticks as f64 * cpu::NS_PER_TICK)));
             }
@@ -317,18 +365,17 @@ fn latency(results: &Results) -> String {
     let mut table = Table::new(headers, 2);
     for t in THREAD_COUNTS {
         for c in timed() {
-            let samples = latency_samples(results, c, t);
-            let cells =
-                PERCENTILES
-                    .iter()
-                    .map(|p| p.0)
-                    .chain([TIMER_KEY])
-                    .map(|key| match summary(samples, Metric::Extra(key)) {
-                        None => format!("–{}", marks(samples)),
-                        s => fmt_summary(s, 1.0, 0),
-                    });
+            let cells = latency_cells(latency_samples(results, c, t));
             table.row(
                 [c.label.to_string(), t.to_string()]
+                    .into_iter()
+                    .chain(cells),
+            );
+        }
+        for r in REFERENCES {
+            let cells = latency_cells(results.samples(&ref_key(r), t));
+            table.row(
+                [format!("*{}*", r.label), t.to_string()]
                     .into_iter()
                     .chain(cells),
             );
@@ -350,7 +397,10 @@ fn latency(results: &Results) -> String {
          per run); each call timed with `Instant::now()` around it, and reported net of \
          the timer's own cost: an empty timed region measured right after each call in \
          the same run, its median subtracted (last column). peer ÷ ringlog = median of \
-         per-round ratios.\n\n{}",
+         per-round ratios. The *reference* rows time the same paced loop around no \
+         logger at all: an empty call, and formatting the line into a reused buffer \
+         (what a caller that writes its own lines pays before any I/O); their tails are \
+         what the pauses themselves cost on this machine.\n\n{}",
         log::BURST,
         log::PAUSE,
         LATENCY_PER_THREAD,
@@ -437,9 +487,13 @@ fn caller_targets(results: &Results) -> String {
             (log_call, "p50", 100.0),
         ] {
             let v = net(c, t, key);
+            let reference = summary(results.samples("ref-format", t), Metric::Extra(key))
+                .map_or(String::new(), |s| {
+                    format!(" (formatting the line, no logger: {:.0} ns)", s.median)
+                });
             table.row([
                 format!("{} {key} ≤ {goal} ns net, {}", c.key, threads_label(t)),
-                v.map_or("n/a".into(), |v| format!("{v:.0} ns")),
+                v.map_or("n/a".into(), |v| format!("{v:.0} ns{reference}")),
                 at_most(v, goal).into(),
             ]);
         }
