@@ -5,7 +5,9 @@
 //!   flume and the `disruptor` crate;
 //! - [`log`]: logging end to end into a file, ringlog against
 //!   tracing-appender, a `Mutex<BufWriter<File>>` and one thread writing
-//!   alone.
+//!   alone;
+//! - [`sched`]: what the machine took from a run (steal, other processes,
+//!   runqueue waits), to tell a slow run from a slow protocol.
 //!
 //! Every run checks its own result (a failed check is an `Err`, never a
 //! number) and is bounded in time; the criterion benches add a
@@ -15,4 +17,5 @@
 pub mod log;
 pub mod null_sink;
 pub mod ring;
+pub mod sched;
 pub mod watchdog;

@@ -22,6 +22,7 @@
 //! kind of queue, one more run function); the tool's tables, ratios and plots
 //! and the criterion bench pick it up from the list.
 
+use crate::sched::{Machine, MachineUse, Role, ThreadClock, ThreadUse, Threads};
 use std::sync::{Arc, Barrier, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -271,7 +272,7 @@ pub const CONTENDERS: &[Contender] = {
 };
 
 /// What one run measured.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Outcome {
     /// Events delivered to, and verified by, the consumer.
     pub delivered: u64,
@@ -284,6 +285,11 @@ pub struct Outcome {
     /// ringlog, batches its handler saw (`end_of_batch`) for the disruptor;
     /// `None` for the channels, which hand over one event per `recv`.
     pub consume_calls: Option<u64>,
+    /// What the machine did during the run (steal, other processes).
+    pub machine: MachineUse,
+    /// What each thread of the run got from the scheduler (the producers,
+    /// and the consumer).
+    pub threads: Vec<ThreadUse>,
 }
 
 impl Outcome {
@@ -396,6 +402,8 @@ struct Plan {
     per_producer: u64,
     publish: Publish,
     limit: Duration,
+    /// Each thread's [`ThreadUse`] over its part of the run.
+    threads: Threads,
 }
 
 impl Plan {
@@ -456,8 +464,11 @@ pub fn run(
         per_producer,
         publish: contender.publish,
         limit,
+        threads: Threads::default(),
     };
+    let machine = Machine::start();
     let delivery = (contender.run)(&plan)?;
+    let machine = machine.finish();
     let delivered = delivery
         .checker
         .verify(&delivery.sent)
@@ -467,6 +478,8 @@ pub fn run(
         requested: per_producer * producers as u64,
         elapsed: delivery.elapsed,
         consume_calls: delivery.consume_calls,
+        machine,
+        threads: plan.threads.take(),
     })
 }
 
@@ -522,13 +535,14 @@ fn elapsed(starts: &[Instant], end: Instant) -> Duration {
 }
 
 /// Spawns one producer thread per handle in `s`, each waiting at `start`
-/// and then running `producer_loop(id, handle, deadline)`; joins them and
+/// and then running `producer_loop(id, handle, deadline)` (recording what
+/// it got from the scheduler meanwhile in `plan.threads`); joins them and
 /// returns the events each sent and when each started.
 fn producers<'scope, H: Send + 'scope>(
     s: &'scope thread::Scope<'scope, '_>,
     handles: Vec<H>,
     start: &'scope Barrier,
-    limit: Duration,
+    plan: &'scope Plan,
     producer_loop: &'scope (impl Fn(usize, H, Instant) -> u64 + Sync),
 ) -> Vec<thread::ScopedJoinHandle<'scope, (u64, Instant)>> {
     handles
@@ -537,8 +551,12 @@ fn producers<'scope, H: Send + 'scope>(
         .map(|(id, handle)| {
             s.spawn(move || {
                 start.wait();
+                // Read before the clock starts: the /proc read is not timed.
+                let clock = ThreadClock::start();
                 let t0 = Instant::now();
-                (producer_loop(id, handle, t0 + limit), t0)
+                let sent = producer_loop(id, handle, t0 + plan.limit);
+                plan.threads.record(clock.finish(Role::Producer));
+                (sent, t0)
             })
         })
         .collect()
@@ -569,10 +587,13 @@ fn two_sided<H: Send>(
         let start = &start;
         let consumer = s.spawn(move || {
             start.wait();
+            let clock = ThreadClock::start();
             let consumed = consume();
-            (consumed, Instant::now())
+            let end = Instant::now();
+            plan.threads.record(clock.finish(Role::Consumer));
+            (consumed, end)
         });
-        let threads = producers(s, handles, start, plan.limit, &producer_loop);
+        let threads = producers(s, handles, start, plan, &producer_loop);
         let sent = join_producers(threads);
         let consumed = join(consumer, "consumer");
         let (sent, starts) = sent?;
@@ -594,19 +615,25 @@ struct Reporting {
     batches: u64,
     target: u64,
     done_at: Option<Instant>,
+    /// Started when the consumer thread creates its state (it then waits
+    /// for the producers' start: its interval begins a little earlier than
+    /// theirs).
+    clock: ThreadClock,
     out: Arc<Mutex<Option<Reported>>>,
 }
 
-/// What the `disruptor` consumer hands out: checker, batches, end time.
-type Reported = (Checker, u64, Instant);
+/// What the `disruptor` consumer hands out: checker, batches, end time,
+/// what its thread got from the scheduler.
+type Reported = (Checker, u64, Instant, Option<ThreadUse>);
 
 impl Drop for Reporting {
     fn drop(&mut self) {
         // A time-limited run never reaches `target`: its end is the
         // consumer's exit (after the last producer handle is dropped).
         let end = self.done_at.unwrap_or_else(Instant::now);
+        let used = self.clock.finish(Role::Consumer);
         if let Ok(mut out) = self.out.lock() {
-            *out = Some((self.checker.clone(), self.batches, end));
+            *out = Some((self.checker.clone(), self.batches, end, used));
         }
     }
 }
@@ -634,6 +661,7 @@ fn disruptor_queue<W: disruptor::wait_strategies::WaitStrategy + 'static>(
                 batches: 0,
                 target,
                 done_at: None,
+                clock: ThreadClock::start(),
                 out,
             },
         )
@@ -642,18 +670,19 @@ fn disruptor_queue<W: disruptor::wait_strategies::WaitStrategy + 'static>(
     let start = Barrier::new(plan.producers);
     let producer_loop = |id, p, deadline| disruptor_produce(plan, id, p, deadline);
     let sent = thread::scope(|s| {
-        let threads = producers(s, handles, &start, plan.limit, &producer_loop);
+        let threads = producers(s, handles, &start, plan, &producer_loop);
         let sent = join_producers(threads);
         // Dropping the last producer drains the ring and joins the consumer.
         drop(producer);
         sent
     });
     let (sent, starts) = sent?;
-    let (checker, batches, end) = report
+    let (checker, batches, end, used) = report
         .lock()
         .map_err(|_| "disruptor consumer state poisoned".to_string())?
         .take()
         .ok_or("the disruptor consumer thread reported nothing")?;
+    plan.threads.record(used);
     Ok(Delivery {
         sent,
         checker,

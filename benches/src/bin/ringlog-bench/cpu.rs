@@ -1,5 +1,6 @@
 //! The process's CPU time over a measured interval (Linux, `/proc/self/stat`).
 
+use ringlog_bench::sched::process_ticks;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Nanoseconds in one clock tick (Linux's USER_HZ is 100).
@@ -11,26 +12,15 @@ pub const NS_PER_TICK: f64 = 1e7;
 static START: AtomicU64 = AtomicU64::new(u64::MAX);
 static USED: AtomicU64 = AtomicU64::new(u64::MAX);
 
-/// The process's CPU time (user + system, all threads) in clock ticks, if
-/// readable.
-fn ticks() -> Option<u64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // Fields after the command name (which is in parentheses): state is
-    // field 3; utime and stime are fields 14 and 15.
-    let rest = stat.rsplit_once(')')?.1;
-    let mut fields = rest.split_whitespace().skip(11);
-    Some(fields.next()?.parse::<u64>().ok()? + fields.next()?.parse::<u64>().ok()?)
-}
-
 /// Starts the measured interval.
 pub fn start() {
-    START.store(ticks().unwrap_or(u64::MAX), Ordering::Relaxed);
+    START.store(process_ticks().unwrap_or(u64::MAX), Ordering::Relaxed);
 }
 
 /// Ends the measured interval.
 pub fn stop() {
     let start = START.load(Ordering::Relaxed);
-    if let (Some(now), true) = (ticks(), start != u64::MAX) {
+    if let (Some(now), true) = (process_ticks(), start != u64::MAX) {
         USED.store(now.saturating_sub(start), Ordering::Relaxed);
     }
 }

@@ -1,5 +1,6 @@
 //! The benchmark groups: what each runs, in the child, and how it reports.
 
+mod disturbed;
 mod log;
 mod ring;
 
@@ -44,8 +45,15 @@ mod tests {
     use std::time::Duration;
 
     /// Every number any group reads from a run.
-    const EXTRAS: [&str; 9] = [
+    const EXTRAS: [&str; 16] = [
         "run_length",
+        "steal_ms",
+        "others_ms",
+        "prod_run_ms",
+        "prod_wait_ms",
+        "cons_wait_ms",
+        "handoff_before_ns",
+        "handoff_after_ns",
         "allocs_per_line",
         "bytes_per_line",
         "cpu_ns_per_line",
@@ -70,7 +78,7 @@ mod tests {
                         run: ChildResult {
                             delivered: 100,
                             requested: 100,
-                            elapsed: Duration::from_millis(1),
+                            elapsed: Duration::from_secs(1000),
                             extra: EXTRAS.iter().map(|k| (k.to_string(), value)).collect(),
                         },
                     }

@@ -2,7 +2,7 @@
 //! count; throughput and the consumer's run length, ratios to each peer,
 //! the targets, and plots.
 
-use super::Group;
+use super::{disturbed, Group};
 use crate::cli::Args;
 use crate::harness::{Case, ChildResult, Results, Sample};
 use crate::markdown::{contender_name, count_label, fmt_ratio, fmt_summary, marks, verdict, Table};
@@ -129,16 +129,19 @@ impl Group for RingGroup {
         let unit = (threads * ring::BATCH) as u64;
         let warm_up = (args.events / 8 / unit).max(1) * unit;
         ring::run(c, threads, warm_up, args.limit / 4)?;
+        let before = disturbed::Probe::before();
         let o = ring::run(c, threads, args.events, args.limit)?;
+        let mut extra: Vec<(String, f64)> = o
+            .mean_run_length()
+            .map(|len| ("run_length".to_string(), len))
+            .into_iter()
+            .collect();
+        extra.extend(before.after(&o));
         Ok(ChildResult {
             delivered: o.delivered,
             requested: o.requested,
             elapsed: o.elapsed,
-            extra: o
-                .mean_run_length()
-                .map(|len| ("run_length".to_string(), len))
-                .into_iter()
-                .collect(),
+            extra,
         })
     }
 
@@ -150,6 +153,7 @@ impl Group for RingGroup {
         let mut md = throughput(results);
         md.push_str(&ratios(results));
         md.push_str(&targets(results));
+        md.push_str(&disturbed::report(results, STEADY_FAMILIES));
         md.push_str(&plots(results, args)?);
         Ok(md)
     }
