@@ -689,9 +689,9 @@ impl log::Log for Facade {
 }
 
 /// Routes this thread's `log` records to `logger` (`None`: nowhere),
-/// installing [`Facade`] as the `log` crate's logger on first use, with the
-/// maximum level `Trace` (each logger filters for itself). Fails if another
-/// `log` logger was installed first.
+/// installing the bench's forwarder (`Facade`) as the `log` crate's logger
+/// on first use, with the maximum level `Trace` (each logger filters for
+/// itself).
 ///
 /// # Panics
 /// If another `log` logger is installed.
@@ -785,7 +785,7 @@ pub const BYTES: u64 = 512;
 pub const ROUTE: &str = "/api/v1/orders";
 
 /// The tracing contenders' event, logged inside the span `request{t=..}`
-/// ([`tracing_threads`]): in fmt's format,
+/// (`tracing_threads`): in fmt's format,
 /// `2026-11-23T16:20:00.123456Z  INFO request{t=0}: bench: request done id=12345 bytes=512 route="/api/v1/orders"`.
 #[inline]
 pub fn tracing_event(id: u64) {
