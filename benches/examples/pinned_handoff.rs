@@ -136,6 +136,8 @@ fn main() {
     let rounds: usize = std::env::args()
         .nth(1)
         .map_or(5, |r| r.parse().expect("rounds: a number"));
+    // (0 rounds would leave nothing to take a median of.)
+    assert!(rounds >= 1, "rounds: at least 1");
     type Run = Box<dyn Fn() -> (f64, f64)>;
     let contenders: Vec<(&str, Run)> = vec![
         (

@@ -26,7 +26,7 @@
 //!   one run to the next and which nothing else here can see; a ring's
 //!   hand-off pays it for every cache line that crosses.
 
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -234,8 +234,36 @@ const PROBE_BATCHES: u32 = 9;
 const PROBE_LIMIT: Duration = Duration::from_millis(100);
 /// Spins between two looks at the clock while waiting for the other side.
 const PROBE_CLOCK_EVERY: u32 = 1 << 12;
-/// Stored by a side that gives up, so that the other stops too.
+/// Stored in the turn by a side that gives up, so that the other stops
+/// too. Not for good: the other side's next pass may overwrite it (a side
+/// that fails to pin before the other's first pass, say), so a side that
+/// gives up also sets the baton's `stopped`, which waits look at with the
+/// clock.
 const ABANDONED: u32 = u32::MAX;
+
+/// What the probe's two threads share.
+#[derive(Default)]
+struct Baton {
+    /// The count passed back and forth, or [`ABANDONED`].
+    turn: AtomicU32,
+    /// Set by a side that gives up; never cleared.
+    stopped: AtomicBool,
+}
+
+impl Baton {
+    /// Gives up, and tells the other side.
+    fn give_up(&self) {
+        // Relaxed, both: only stop signals, no data rides on them.
+        self.stopped.store(true, Ordering::Relaxed);
+        self.turn.store(ABANDONED, Ordering::Relaxed);
+    }
+
+    /// Passes the turn on with `value`.
+    fn pass(&self, value: u32) {
+        // Release: pairs with the other side's Acquire load in `wait_for`.
+        self.turn.store(value, Ordering::Release);
+    }
+}
 
 /// Pins the calling thread to `cpu`; `false` if the kernel refused.
 fn pin_to(cpu: usize) -> bool {
@@ -250,23 +278,29 @@ fn pin_to(cpu: usize) -> bool {
     unsafe { libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) == 0 }
 }
 
-/// Spins until `turn` holds `value`; `false` if the other side gave up or
-/// `deadline` passed (then tells the other side to give up).
-fn wait_for(turn: &AtomicU32, value: u32, deadline: Instant) -> bool {
+/// Spins until the baton's turn holds `value`; `false` if the other side
+/// gave up or `deadline` passed (then tells the other side to give up).
+fn wait_for(baton: &Baton, value: u32, deadline: Instant) -> bool {
     let mut spins = 0u32;
     loop {
-        // Acquire: pairs with the other side's Release store of `value`
-        // (the same publish-then-observe pattern a ring's hand-off uses).
-        match turn.load(Ordering::Acquire) {
+        // Acquire: pairs with the other side's Release store of `value` in
+        // `Baton::pass` (the same publish-then-observe pattern a ring's
+        // hand-off uses).
+        match baton.turn.load(Ordering::Acquire) {
             v if v == value => return true,
             ABANDONED => return false,
             _ => {}
         }
         spins = spins.wrapping_add(1);
-        if spins % PROBE_CLOCK_EVERY == 0 && Instant::now() >= deadline {
-            // Relaxed: only a stop signal, no data rides on it.
-            turn.store(ABANDONED, Ordering::Relaxed);
-            return false;
+        if spins % PROBE_CLOCK_EVERY == 0 {
+            // Relaxed: a stop signal, no data rides on it.
+            if baton.stopped.load(Ordering::Relaxed) {
+                return false;
+            }
+            if Instant::now() >= deadline {
+                baton.give_up();
+                return false;
+            }
         }
         std::hint::spin_loop();
     }
@@ -282,29 +316,32 @@ pub fn handoff_round_trip_ns() -> Option<f64> {
     if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
         return None;
     }
-    let turn = AtomicU32::new(0);
-    let deadline = Instant::now() + PROBE_LIMIT;
+    probe_between(0, 1, PROBE_LIMIT)
+}
+
+/// The probe of [`handoff_round_trip_ns`] with the prober pinned to
+/// `prober_cpu` and the responder to `responder_cpu`, giving up after
+/// `limit`.
+fn probe_between(prober_cpu: usize, responder_cpu: usize, limit: Duration) -> Option<f64> {
+    let baton = &Baton::default();
+    let deadline = Instant::now() + limit;
     let total = PROBE_TRIPS * PROBE_BATCHES;
-    let turn = &turn;
     std::thread::scope(|s| {
         let responder = s.spawn(move || {
-            if !pin_to(1) {
-                // Relaxed: only a stop signal, no data rides on it.
-                turn.store(ABANDONED, Ordering::Relaxed);
+            if !pin_to(responder_cpu) {
+                baton.give_up();
                 return;
             }
             for k in 0..total {
-                if !wait_for(turn, 2 * k + 1, deadline) {
+                if !wait_for(baton, 2 * k + 1, deadline) {
                     return;
                 }
-                // Release: pairs with the prober's Acquire load in `wait_for`.
-                turn.store(2 * k + 2, Ordering::Release);
+                baton.pass(2 * k + 2);
             }
         });
         let prober = s.spawn(move || {
-            if !pin_to(0) {
-                // Relaxed: only a stop signal, no data rides on it.
-                turn.store(ABANDONED, Ordering::Relaxed);
+            if !pin_to(prober_cpu) {
+                baton.give_up();
                 return None;
             }
             let mut batches = Vec::with_capacity(PROBE_BATCHES as usize);
@@ -312,10 +349,8 @@ pub fn handoff_round_trip_ns() -> Option<f64> {
                 let t0 = Instant::now();
                 for i in 0..PROBE_TRIPS {
                     let k = b * PROBE_TRIPS + i;
-                    // Release: pairs with the responder's Acquire load in
-                    // `wait_for`.
-                    turn.store(2 * k + 1, Ordering::Release);
-                    if !wait_for(turn, 2 * k + 2, deadline) {
+                    baton.pass(2 * k + 1);
+                    if !wait_for(baton, 2 * k + 2, deadline) {
                         return None;
                     }
                 }
@@ -362,5 +397,24 @@ mod tests {
             assert!(ns > 1.0 && ns < PROBE_LIMIT.as_nanos() as f64, "{ns}");
         }
         assert!(t0.elapsed() < PROBE_LIMIT * 10, "{:?}", t0.elapsed());
+    }
+
+    /// A CPU no machine here has: pinning to it fails.
+    const NO_SUCH_CPU: usize = 1023;
+
+    /// A side that cannot pin gives up at once, and the other side stops
+    /// with it instead of waiting out the probe's limit (whichever of the
+    /// two fails, whatever the order in which they start).
+    #[test]
+    fn a_side_that_cannot_pin_stops_the_probe_at_once() {
+        let limit = Duration::from_secs(5);
+        for (prober, responder) in [(0, NO_SUCH_CPU), (NO_SUCH_CPU, 0)] {
+            for _ in 0..5 {
+                let t0 = Instant::now();
+                assert_eq!(probe_between(prober, responder, limit), None);
+                let took = t0.elapsed();
+                assert!(took < limit / 2, "{prober}/{responder}: {took:?}");
+            }
+        }
     }
 }
