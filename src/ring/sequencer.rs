@@ -67,7 +67,7 @@ pub(crate) const SPIN_POLL_EVERY: u32 = 16;
 pub(crate) const SPIN_POLL_EVERY: u32 = 1;
 
 /// A blocking claim looks whether to step aside for the consumer
-/// ([`Sequencer::step_aside_if_crowded`]) once every this many sequences. A
+/// ([`Sequencer::crowded`]) once every this many sequences. A
 /// power of two.
 const STEP_ASIDE_EVERY: u64 = 1024;
 
@@ -122,6 +122,9 @@ pub(crate) struct Claimed {
     /// The claim's CAS cleared the consumer's sleeper flag: whoever publishes
     /// this claim must wake the consumer.
     pub(crate) wake_consumer: bool,
+    /// The claimer should give its CPU away once it has published this claim
+    /// ([`Sequencer::crowded`]).
+    pub(crate) step_aside: bool,
 }
 
 /// A producer handle's cached copy of `released`.
@@ -320,6 +323,7 @@ impl Sequencer {
                     return Ok(Claimed {
                         start,
                         wake_consumer: current & CONSUMER_SLEEPING != 0,
+                        step_aside: false,
                     })
                 }
                 Err(actual) => current = actual,
@@ -362,22 +366,24 @@ impl Sequencer {
         if previous & (CLOSED | CONSUMER_SLEEPING) == 0
             && start + n <= cache.get() + self.capacity()
         {
-            // Once every STEP_ASIDE_EVERY sequences (the claim that crosses
-            // a multiple of it), look whether to give the CPU away.
-            if crosses_a_stretch(start, n) {
-                self.step_aside_if_crowded(start + n);
-            }
             return Ok(Claimed {
                 start,
                 wake_consumer: false,
+                // Once every STEP_ASIDE_EVERY sequences (the claim that
+                // crosses a multiple of it), look whether to give the CPU
+                // away after publishing.
+                step_aside: crosses_a_stretch(start, n) && self.crowded(start + n),
             });
         }
         self.claim_slow(previous, n, cache)
     }
 
-    /// Yields this thread's CPU if the ring is more than half full and
+    /// Whether a claim reaching `end` should be followed, once published, by
+    /// a yield of the claimer's CPU: the ring is more than half full and
     /// another producer is claiming at the same time (the cursor moved past
-    /// `end`, this thread's claim, meanwhile).
+    /// `end`, this thread's claim, meanwhile). The yield comes after the
+    /// publish ([`Sequencer::publish`]), so that the consumer, given the
+    /// CPU, can drain past this claim.
     ///
     /// Why: two producers on two CPUs contend for the cursor's cache line
     /// (35-48 ns a claim against 4 on one CPU), and while both run the
@@ -394,19 +400,15 @@ impl Sequencer {
     /// for nothing, at a cost of 15-25% of its throughput.)
     #[cold]
     #[inline(never)]
-    fn step_aside_if_crowded(&self, end: u64) {
+    fn crowded(&self, end: u64) -> bool {
         // Relaxed, both: a scheduling hint, no slot is read or written on
         // the strength of either value.
         let released = self.released.load(Ordering::Relaxed) & SEQ_MASK;
-        if !more_than_half_full(end, released, self.capacity()) {
-            return;
-        }
-        // The load of `released` above took a trip to the consumer's core
-        // (it writes the word); a producer claiming beside this one has
-        // moved the cursor meanwhile.
-        if self.cursor.load(Ordering::Relaxed) & SEQ_MASK != end {
-            crate::sync::yield_now();
-        }
+        // The load of `released` takes a trip to the consumer's core (it
+        // writes the word); a producer claiming beside this one moves the
+        // cursor meanwhile.
+        more_than_half_full(end, released, self.capacity())
+            && self.cursor.load(Ordering::Relaxed) & SEQ_MASK != end
     }
 
     /// The rest of [`Sequencer::claim`] after its `fetch_add` returned
@@ -487,6 +489,7 @@ impl Sequencer {
         Ok(Claimed {
             start,
             wake_consumer,
+            step_aside: false,
         })
     }
 
@@ -633,6 +636,9 @@ impl Sequencer {
         };
         if claimed.wake_consumer {
             self.consumer_sleepers.wake_all();
+        }
+        if claimed.step_aside {
+            crate::sync::yield_now();
         }
     }
 
