@@ -395,9 +395,10 @@ impl Sequencer {
     /// nor does a ring less than half full: the cost on the common path is
     /// the branch above, taken once every [`STEP_ASIDE_EVERY`] sequences.
     /// (A gate on the number of producer handles instead was tried: a
-    /// `Logger` always has two, its own and its guard's, and one logging
-    /// thread whose ring the writer could not keep up with then yielded
-    /// for nothing, at a cost of 15-25% of its throughput.)
+    /// `Logger` always has two, its own and its guard's, so one logging
+    /// thread whose writer could not keep up yielded for nothing; two
+    /// noisy log-group pairs put its cost at 15-25% of that thread's
+    /// throughput.)
     #[cold]
     #[inline(never)]
     fn crowded(&self, end: u64) -> bool {
