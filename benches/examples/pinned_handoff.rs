@@ -27,20 +27,10 @@ const CAPACITY: usize = 1 << 16;
 
 /// Pins the calling thread to `cpus`.
 fn pin(cpus: &[usize]) {
-    // SAFETY: `cpu_set_t` is plain data (all-zero is the empty set), and
-    // `sched_setaffinity` reads `size_of::<cpu_set_t>()` bytes from the set
-    // passed by reference; pid 0 is the calling thread.
-    unsafe {
-        let mut set: libc::cpu_set_t = std::mem::zeroed();
-        for &cpu in cpus {
-            libc::CPU_SET(cpu, &mut set);
-        }
-        let rc = libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set);
-        assert_eq!(
-            rc, 0,
-            "sched_setaffinity({cpus:?}) failed: is this a 2-CPU machine?"
-        );
-    }
+    assert!(
+        ringlog_bench::sched::pin_to_cpus(cpus),
+        "sched_setaffinity({cpus:?}) failed: is this a 2-CPU machine?"
+    );
 }
 
 /// The sum of the events `0..EVENTS`, what every consumer must see.

@@ -267,12 +267,20 @@ impl Baton {
 
 /// Pins the calling thread to `cpu`; `false` if the kernel refused.
 fn pin_to(cpu: usize) -> bool {
+    pin_to_cpus(&[cpu])
+}
+
+/// Pins the calling thread to the CPUs in `cpus`; `false` if the kernel
+/// refused (none of them exists or is allowed).
+pub fn pin_to_cpus(cpus: &[usize]) -> bool {
     // SAFETY: `cpu_set_t` is a plain bit mask, for which all zeroes is a
     // valid (empty) value.
     let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
-    // SAFETY: CPU_SET writes one bit of `set`, a valid, exclusively
-    // borrowed `cpu_set_t`; it checks `cpu` against the mask's size.
-    unsafe { libc::CPU_SET(cpu, &mut set) };
+    for &cpu in cpus {
+        // SAFETY: CPU_SET writes one bit of `set`, a valid, exclusively
+        // borrowed `cpu_set_t`; it checks `cpu` against the mask's size.
+        unsafe { libc::CPU_SET(cpu, &mut set) };
+    }
     // SAFETY: pid 0 is the calling thread; `set` is a valid `cpu_set_t` of
     // the size passed, only read by the call.
     unsafe { libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) == 0 }

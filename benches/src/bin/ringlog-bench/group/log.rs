@@ -492,7 +492,8 @@ fn caller_targets(results: &Results) -> String {
             (facade, "p50", 100.0),
         ] {
             let v = net(c, t, key);
-            let reference = summary(results.samples("ref-format", t), Metric::Extra(key))
+            let format = Reference::from_key("format").expect("the format reference");
+            let reference = summary(results.samples(&ref_key(format), t), Metric::Extra(key))
                 .map_or(String::new(), |s| {
                     format!(" (formatting the line, no logger: {:.0} ns)", s.median)
                 });
