@@ -1,11 +1,12 @@
 //! The consumer handle: take contiguous published runs, then release them.
 
+use super::linger::LingerSleep;
 use super::reentry::Hold;
 use super::sequencer::{WaitError, SPIN_POLL_EVERY};
 use super::shared::Shared;
 use crate::error::{ClosedError, TryConsumeError};
 use crate::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// The reading end of a ring; there is exactly one.
 ///
@@ -50,6 +51,8 @@ pub struct Consumer<T> {
     next: u64,
     /// The longest run handed out at once (1 ≤ max_batch ≤ capacity).
     max_batch: u64,
+    /// Whether and how long [`Consumer::linger`] sleeps.
+    linger_sleep: LingerSleep,
 }
 
 // SAFETY: a `Consumer` moved to another thread reads and mutates (`&mut T`)
@@ -72,11 +75,12 @@ enum Poll {
 }
 
 impl<T> Consumer<T> {
-    pub(super) fn new(shared: Arc<Shared<T>>, max_batch: u64) -> Self {
+    pub(super) fn new(shared: Arc<Shared<T>>, max_batch: u64, linger_sleep: Duration) -> Self {
         Self {
             shared,
             next: 0,
             max_batch,
+            linger_sleep: LingerSleep::new(linger_sleep, max_batch),
         }
     }
 
@@ -403,7 +407,7 @@ impl<T> Consumer<T> {
         loop {
             match self.poll() {
                 Poll::Ready(len) if len < LINGER_RUN && attempts < LINGER_IF_WAITED_UNDER => {
-                    return Ok(self.linger(len))
+                    return Ok(self.linger(len, deadline))
                 }
                 Poll::Ready(len) => return Ok(len),
                 Poll::Closed => return Err(WaitError::Closed),
@@ -415,25 +419,73 @@ impl<T> Consumer<T> {
         }
     }
 
-    /// Lets a short run of `len` events at `next` grow before it is taken:
-    /// up to [`LINGER_ROUNDS`] times, pauses for [`LINGER_SPINS`] spin hints
-    /// without touching the ring, then counts the run again; stops as soon as
-    /// the run reaches [`LINGER_RUN`] events or stopped growing (the
-    /// producers paused: waiting longer would only add latency). Returns the
-    /// run's length, at least `len`.
+    /// Lets a short run of `len` events at `next` grow before it is taken,
+    /// by one of two means, and returns the run's length (at least `len`):
+    ///
+    /// - **Sleeping**, when `linger.rs` allows it (a linger sleep is set
+    ///   ([`RingBuilder::linger`]), the ring is big, one producer handle
+    ///   exists, and no recent sleep let the ring fill to half): sleeps that
+    ///   long once (never past `deadline`), then counts the run again.
+    /// - **Spinning** otherwise: up to [`LINGER_ROUNDS`] times, pauses for
+    ///   [`LINGER_SPINS`] spin hints without touching the ring, then counts
+    ///   the run again; stops as soon as the run reaches [`LINGER_RUN`]
+    ///   events or stopped growing (the producers paused: waiting longer
+    ///   would only add latency).
     ///
     /// Why: a consumer that takes every run the moment it sees one falls into
     /// lock-step with a fast producer (runs of 1-20 events, the marker and
     /// slot cache lines the producer is writing pulled to the consumer's core
     /// once per event, both sides slowed to a fraction of their speed). Not
     /// looking for a moment lets the producer fill whole cache lines alone.
-    /// The latency this adds is bounded: at most `LINGER_ROUNDS ×
-    /// LINGER_SPINS` spin hints (about 10 µs where a spin hint takes 40 ns,
-    /// as on the project's VM), and only when the run was found after fewer
-    /// than [`LINGER_IF_WAITED_UNDER`] failed waits (events were
-    /// arriving fast); an event arriving after the consumer waited for it
-    /// (paced load) is handed over at once.
-    fn linger(&self, len: u64) -> u64 {
+    /// The spin's pause is short (about 10 µs in all where a spin hint takes
+    /// 40 ns, as on the project's VM): the consumer is soon back beside the
+    /// producer, taking runs of a few hundred events. A sleep leaves the
+    /// producer alone for long enough to fill thousands of slots, and
+    /// frees the consumer's CPU meanwhile; with one producer on this
+    /// project's 2-CPU machine it took the producer from ~100 to ~160-190 M
+    /// events/s (docs/benchmarks.md, "A consumer that sleeps while a lone
+    /// producer runs ahead"). With two producers it costs throughput instead
+    /// (they then contend for the cursor the whole time the consumer sleeps),
+    /// hence the gate on the number of producer handles.
+    ///
+    /// The latency this adds is bounded: one sleep (the OS may stretch it by
+    /// its timer slack, 50 µs by default on Linux) or the spin's pause, and
+    /// only when the run was found after fewer than
+    /// [`LINGER_IF_WAITED_UNDER`] failed waits (events were arriving fast);
+    /// an event arriving after the consumer waited for it (paced load) is
+    /// handed over at once.
+    ///
+    /// [`RingBuilder::linger`]: crate::RingBuilder::linger
+    fn linger(&mut self, len: u64, deadline: Option<Instant>) -> u64 {
+        match self
+            .linger_sleep
+            .begin(self.shared.sequencer.lone_producer())
+        {
+            Some(sleep) => self.linger_sleeping(len, sleep, deadline),
+            None => self.linger_spinning(len),
+        }
+    }
+
+    /// [`Consumer::linger`] by one sleep of `sleep`.
+    fn linger_sleeping(&mut self, len: u64, sleep: Duration, deadline: Option<Instant>) -> u64 {
+        #[cfg(not(loom))]
+        crate::wait::sleep_until_at_most(sleep, deadline);
+        #[cfg(loom)]
+        {
+            let _ = (sleep, deadline);
+            crate::sync::yield_now();
+        }
+        // As in `linger_spinning`: the run from `next` only grows while we
+        // hold it, so count only past its end.
+        let sequencer = &self.shared.sequencer;
+        let len = len + sequencer.count_published(self.next + len, self.max_batch - len);
+        self.linger_sleep
+            .after_sleep(len, self.max_batch, sequencer.capacity());
+        len
+    }
+
+    /// [`Consumer::linger`] by spinning.
+    fn linger_spinning(&self, len: u64) -> u64 {
         let sequencer = &self.shared.sequencer;
         let mut len = len;
         for _ in 0..LINGER_ROUNDS {
@@ -467,6 +519,7 @@ impl<T> Consumer<T> {
 /// A run shorter than this, found while events arrive fast, is given a
 /// moment to grow ([`Consumer::linger`]).
 const LINGER_RUN: u64 = 512;
+
 /// Spin hints per pause of [`Consumer::linger`]. (Under loom, where every
 /// spin hint is a scheduling point, none: one recount, so the models cover
 /// the linger's extra scan without exploding.)

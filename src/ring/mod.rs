@@ -6,6 +6,7 @@
 //! - [`slots`]: the storage.
 //! - [`shared`]: the two together, as every handle of one ring holds them.
 //! - [`producer`] and [`consumer`]: the handles, built on the two.
+//! - [`linger`]: when the consumer sleeps to let a short run grow.
 //! - [`reentry`]: a blocking publish that only its own thread could unblock
 //!   fails instead of hanging.
 //! - [`builder`]: settings and validation ([`capacity`]: which capacities are
@@ -20,13 +21,14 @@
 mod builder;
 pub(crate) mod capacity;
 mod consumer;
+mod linger;
 mod producer;
 mod reentry;
 mod sequencer;
 mod shared;
 mod slots;
 
-pub use builder::{ring, RingBuilder};
+pub use builder::{ring, RingBuilder, DEFAULT_LINGER};
 pub use capacity::MAX_CAPACITY;
 pub use consumer::{Consumer, ReadChunk};
 pub use producer::Producer;

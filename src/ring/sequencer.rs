@@ -663,6 +663,14 @@ impl Sequencer {
         self.producers.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// Whether one producer handle exists (a hint for the consumer's
+    /// linger: a handle shared by several threads counts once).
+    #[inline]
+    pub(crate) fn lone_producer(&self) -> bool {
+        // Relaxed: a scheduling hint; nothing is read on the strength of it.
+        self.producers.load(Ordering::Relaxed) == 1
+    }
+
     /// Unregisters a producer handle; the last one closes the ring.
     pub(crate) fn remove_producer(&self) {
         // AcqRel: the decrements form a release sequence, so the handle that

@@ -9,6 +9,7 @@ mod chunk;
 mod close;
 mod exactly_once;
 mod fairness;
+mod linger;
 mod liveness;
 mod panic;
 #[cfg(not(miri))]
