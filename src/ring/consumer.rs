@@ -457,10 +457,8 @@ impl<T> Consumer<T> {
     ///
     /// [`RingBuilder::linger`]: crate::RingBuilder::linger
     fn linger(&mut self, len: u64, deadline: Option<Instant>) -> u64 {
-        match self
-            .linger_sleep
-            .begin(self.shared.sequencer.lone_producer())
-        {
+        let shared = &self.shared;
+        match self.linger_sleep.begin(|| shared.sequencer.lone_producer()) {
             Some(sleep) => self.linger_sleeping(len, sleep, deadline),
             None => self.linger_spinning(len),
         }

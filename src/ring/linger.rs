@@ -55,9 +55,10 @@ impl LingerSleep {
     }
 
     /// Called once per linger: how long this one sleeps, `None` if it spins
-    /// instead. `lone_producer`: whether one producer handle exists.
-    pub(super) fn begin(&mut self, lone_producer: bool) -> Option<Duration> {
-        if self.sleep.is_zero() || !lone_producer {
+    /// instead. `lone_producer`: whether one producer handle exists (asked
+    /// only when the rest allows a sleep).
+    pub(super) fn begin(&mut self, lone_producer: impl FnOnce() -> bool) -> Option<Duration> {
+        if self.sleep.is_zero() || !lone_producer() {
             return None;
         }
         if self.backoff_left > 0 {
@@ -91,15 +92,15 @@ mod tests {
 
     #[test]
     fn sleeps_only_with_a_sleep_a_big_ring_and_one_producer() {
-        assert_eq!(LingerSleep::new(SLEEP, BIG).begin(true), Some(SLEEP));
-        assert_eq!(LingerSleep::new(SLEEP, BIG).begin(false), None);
-        assert_eq!(LingerSleep::new(Duration::ZERO, BIG).begin(true), None);
+        assert_eq!(LingerSleep::new(SLEEP, BIG).begin(|| true), Some(SLEEP));
+        assert_eq!(LingerSleep::new(SLEEP, BIG).begin(|| false), None);
+        assert_eq!(LingerSleep::new(Duration::ZERO, BIG).begin(|| true), None);
         assert_eq!(
-            LingerSleep::new(SLEEP, MIN_SLEEP_BATCH).begin(true),
+            LingerSleep::new(SLEEP, MIN_SLEEP_BATCH).begin(|| true),
             Some(SLEEP)
         );
         assert_eq!(
-            LingerSleep::new(SLEEP, MIN_SLEEP_BATCH - 1).begin(true),
+            LingerSleep::new(SLEEP, MIN_SLEEP_BATCH - 1).begin(|| true),
             None
         );
     }
@@ -108,30 +109,30 @@ mod tests {
     fn a_sleep_that_fills_half_the_ring_backs_off_longer_each_time() {
         let mut linger = LingerSleep::new(SLEEP, BIG);
         for round in 0..14 {
-            assert_eq!(linger.begin(true), Some(SLEEP), "round {round}");
+            assert_eq!(linger.begin(|| true), Some(SLEEP), "round {round}");
             linger.after_sleep(BIG / 2, BIG, BIG);
             let backoff = (SLEEP_BACKOFF << round).min(MAX_SLEEP_BACKOFF);
             for _ in 0..backoff {
-                assert_eq!(linger.begin(true), None);
+                assert_eq!(linger.begin(|| true), None);
             }
         }
         // Lingers with other producers around neither sleep nor count down.
-        assert_eq!(linger.begin(false), None);
-        assert_eq!(linger.begin(true), Some(SLEEP));
+        assert_eq!(linger.begin(|| false), None);
+        assert_eq!(linger.begin(|| true), Some(SLEEP));
         // A sleep that left room resets the backoff's length.
         linger.after_sleep(BIG / 2 - 1, BIG, BIG);
-        assert_eq!(linger.begin(true), Some(SLEEP));
+        assert_eq!(linger.begin(|| true), Some(SLEEP));
         linger.after_sleep(BIG / 2, BIG, BIG);
         for _ in 0..SLEEP_BACKOFF {
-            assert_eq!(linger.begin(true), None);
+            assert_eq!(linger.begin(|| true), None);
         }
-        assert_eq!(linger.begin(true), Some(SLEEP));
+        assert_eq!(linger.begin(|| true), Some(SLEEP));
     }
 
     #[test]
     fn reaching_the_batch_limit_counts_as_filling() {
         let mut linger = LingerSleep::new(SLEEP, BIG);
         linger.after_sleep(MIN_SLEEP_BATCH, MIN_SLEEP_BATCH, BIG);
-        assert_eq!(linger.begin(true), None);
+        assert_eq!(linger.begin(|| true), None);
     }
 }
