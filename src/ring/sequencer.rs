@@ -1059,6 +1059,42 @@ mod tests {
         assert!(crosses(5, STEP_ASIDE_EVERY));
     }
 
+    /// The step-aside decision on a real sequencer: the claim that crosses
+    /// a stretch steps aside only when the ring is more than half full and
+    /// another claim moved the cursor past it meanwhile (here, claims by two
+    /// "producers" interleaved by hand on one thread).
+    #[test]
+    fn only_a_crowded_claim_across_a_stretch_steps_aside() {
+        let capacity = 4 * STEP_ASIDE_EVERY as usize;
+        let sequencer = Sequencer::new(capacity, Box::new(crate::wait::Yield::default()));
+        let cache = ReleasedCache::new(0);
+        let claim = |n: u64| sequencer.claim(n, &cache).unwrap();
+        // A lone producer crossing stretches, the ring filling up to 3/4:
+        // never, though the ring is more than half full at the later ones.
+        for seq in 0..3 * STEP_ASIDE_EVERY {
+            let claimed = claim(1);
+            assert_eq!(claimed.start, seq);
+            assert!(
+                !claimed.step_aside,
+                "a lone producer stepped aside at {seq}"
+            );
+        }
+        // Another claim past the end of this one (a second producer) while
+        // the ring is more than half full: crowded.
+        let end = 3 * STEP_ASIDE_EVERY;
+        assert!(!sequencer.crowded(end), "nobody else claimed yet");
+        let _other = claim(1);
+        assert!(sequencer.crowded(end));
+        // The same with the ring released down to half full: not crowded.
+        sequencer.release(end - capacity as u64 / 2 - 1);
+        assert!(
+            sequencer.crowded(end),
+            "one more than half is still crowded"
+        );
+        sequencer.release(end - capacity as u64 / 2);
+        assert!(!sequencer.crowded(end));
+    }
+
     #[test]
     fn markers_of_different_laps_and_states_never_collide() {
         for capacity in [1u64, 2, 64] {
