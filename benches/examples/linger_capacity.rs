@@ -12,7 +12,8 @@
 //! (events per `consume` call) of each. Every run checks that every event
 //! arrived, in order. Placement is left to the scheduler.
 
-use std::time::{Duration, Instant};
+use ringlog_bench::driver::{median, push_and_time, rounds_arg};
+use std::time::Duration;
 
 const EVENTS: u64 = 2_000_000;
 
@@ -38,27 +39,11 @@ fn run(capacity: usize, linger: Option<Duration>) -> (f64, f64) {
         assert_eq!(next, EVENTS, "events lost");
         calls
     });
-    // Let the consumer start waiting.
-    std::thread::sleep(Duration::from_millis(2));
-    let start = Instant::now();
-    for i in 0..EVENTS {
-        producer.push(i).expect("push");
-    }
-    let calls = reader.join().expect("consumer");
-    let secs = start.elapsed().as_secs_f64();
-    (EVENTS as f64 / secs / 1e6, EVENTS as f64 / calls as f64)
-}
-
-fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
+    push_and_time(&producer, EVENTS, Duration::from_millis(2), reader)
 }
 
 fn main() {
-    let rounds: usize = std::env::args()
-        .nth(1)
-        .map_or(5, |r| r.parse().expect("rounds: a number"));
-    assert!(rounds >= 1, "rounds: at least 1");
+    let rounds = rounds_arg(5);
     println!(
         "1 producer, Park, {EVENTS} events, {rounds} rounds: median M events/s (median mean run)"
     );

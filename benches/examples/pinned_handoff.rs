@@ -18,6 +18,7 @@
 //! throughput over the rounds and the consumer's mean run (events per
 //! `consume` call; the disruptor: per batch its handler saw).
 
+use ringlog_bench::driver::{median, push_and_time, rounds_arg};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -60,14 +61,7 @@ fn ringlog_run(wait: impl ringlog::WaitStrategy + 'static) -> (f64, f64) {
     });
     pin(&[0]);
     // Let the consumer reach its CPU and start waiting.
-    std::thread::sleep(Duration::from_millis(5));
-    let start = Instant::now();
-    for i in 0..EVENTS {
-        producer.push(i).expect("push");
-    }
-    let calls = consumer.join().expect("consumer");
-    let secs = start.elapsed().as_secs_f64();
-    (EVENTS as f64 / secs / 1e6, EVENTS as f64 / calls as f64)
+    push_and_time(&producer, EVENTS, Duration::from_millis(5), consumer)
 }
 
 /// One run of the `disruptor` crate, multi-producer sequencer, `Sleep(1 µs)`
@@ -117,17 +111,8 @@ fn disruptor_run() -> (f64, f64) {
     (EVENTS as f64 / secs / 1e6, EVENTS as f64 / batches as f64)
 }
 
-fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
 fn main() {
-    let rounds: usize = std::env::args()
-        .nth(1)
-        .map_or(5, |r| r.parse().expect("rounds: a number"));
-    // (0 rounds would leave nothing to take a median of.)
-    assert!(rounds >= 1, "rounds: at least 1");
+    let rounds = rounds_arg(5);
     type Run = Box<dyn Fn() -> (f64, f64)>;
     let contenders: Vec<(&str, Run)> = vec![
         (
