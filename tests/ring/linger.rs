@@ -47,6 +47,20 @@ fn a_lone_producer_on_a_big_ring_is_lingered_over_by_sleeping() {
     );
 }
 
+/// No producer publishes while the consumer looks (here: the one producer
+/// is the consumer's own thread, done pushing): the run does not grow, so a
+/// sleep would only delay it. (Before: every push-then-consume on one
+/// thread slept, ~100x slower than without a linger sleep.)
+#[test]
+fn a_run_that_does_not_grow_is_not_slept_for() {
+    let (taken, took) = with_deadline("linger_no_growth", 60, || first_run(1 << 16, LONG, 1, 100));
+    assert_eq!(taken, 100);
+    assert!(
+        took < LONG,
+        "slept {took:?} over a run nobody was adding to"
+    );
+}
+
 #[test]
 fn two_producer_handles_are_not_slept_for() {
     let (taken, took) = with_deadline("linger_two_handles", 60, || {
