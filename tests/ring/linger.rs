@@ -12,7 +12,7 @@
 //! it comes.
 
 use crate::common::{scaled, with_deadline};
-use ringlog::{Consumer, RingBuilder};
+use ringlog::{ConsumeTimeoutError, Consumer, RingBuilder};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -167,12 +167,15 @@ fn a_timed_read_does_not_sleep_past_its_deadline() {
             let mut next = 0;
             for _ in 0..50 {
                 let start = Instant::now();
-                consumer
-                    .consume_timeout(Duration::from_millis(20), |e, _| {
-                        assert_eq!(*e, next);
-                        next += 1;
-                    })
-                    .unwrap();
+                let read = consumer.consume_timeout(Duration::from_millis(20), |e, _| {
+                    assert_eq!(*e, next);
+                    next += 1;
+                });
+                // A loaded machine may keep the pusher off its CPU for 20 ms.
+                assert!(
+                    matches!(read, Ok(_) | Err(ConsumeTimeoutError::Timeout)),
+                    "{read:?}"
+                );
                 assert!(
                     start.elapsed() < LONG,
                     "slept {:?} past a 20 ms deadline",
