@@ -124,6 +124,11 @@ impl RingBuilder {
     /// time the consumer sleeps, which costs more than it saves); a single
     /// handle shared by several threads counts as one.
     ///
+    /// Keep it short (microseconds): a read without a deadline sleeps all of
+    /// it, holding the run it found, and a producer that fills the ring
+    /// meanwhile waits for it too (timed reads never sleep past their
+    /// deadline; `try_` reads never sleep).
+    ///
     /// # Examples
     ///
     /// ```
