@@ -61,6 +61,10 @@ pub enum WaitAction {
 ///
 /// `action(attempt)` is called with `attempt = 0, 1, 2, …` for consecutive
 /// failed attempts of one wait; the ring performs the action and tries again.
+/// It must not panic for any `attempt` (the count saturates at `u32::MAX`,
+/// and [`RingBuilder::build`](crate::RingBuilder::build) asks for
+/// `action(u32::MAX)` once, unless a linger is set, to tell a strategy that
+/// only spins: see [`RingBuilder::linger`](crate::RingBuilder::linger)).
 /// Returning [`WaitAction::Park`] is always safe: the ring's sleeper handshake
 /// guarantees the sleeper is woken by the next event that lets it progress.
 ///

@@ -107,9 +107,10 @@ impl RingBuilder {
     ///
     /// **What it does.** When the consumer finds a run shorter than 512
     /// events at its first or second look (events are arriving fast, not
-    /// one by one after a wait), the ring has one producer handle, and the
-    /// last such sleep did not let the ring fill to half, it sleeps this
-    /// long once before taking the run. The producer then fills whole cache
+    /// one by one after a wait), the ring has one producer handle, the run
+    /// grows while the consumer pauses for a moment (a producer is
+    /// publishing behind it), and the last such sleep did not let the ring
+    /// fill to half, it sleeps this long once before taking the run. The producer then fills whole cache
     /// lines, thousands of slots, without the consumer pulling each line
     /// away as it is written; on the project's 2-CPU machine, one producer
     /// went from ~100 to ~160-190 M events/s with it (docs/benchmarks.md).
@@ -122,6 +123,11 @@ impl RingBuilder {
     /// handles it never sleeps (two producers contend for the cursor all the
     /// time the consumer sleeps, which costs more than it saves); a single
     /// handle shared by several threads counts as one.
+    ///
+    /// Keep it short (microseconds): a read without a deadline sleeps all of
+    /// it, holding the run it found, and a producer that fills the ring
+    /// meanwhile waits for it too (timed reads never sleep past their
+    /// deadline; `try_` reads never sleep).
     ///
     /// # Examples
     ///
@@ -254,6 +260,15 @@ fn check_capacity<T>(capacity: usize) -> Result<(), BuildError> {
 mod tests {
     use super::*;
     use crate::ring::capacity::MAX_CAPACITY;
+
+    #[test]
+    fn only_a_strategy_that_only_spins_lingers_without_sleeping_by_default() {
+        use crate::wait::{BusySpin, Sleep, Yield};
+        assert_eq!(default_linger(&BusySpin), Duration::ZERO);
+        assert_eq!(default_linger(&Park::default()), DEFAULT_LINGER);
+        assert_eq!(default_linger(&Yield::new(u32::MAX)), DEFAULT_LINGER);
+        assert_eq!(default_linger(&Sleep::default()), DEFAULT_LINGER);
+    }
 
     #[test]
     fn capacity_checks() {

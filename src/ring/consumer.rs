@@ -424,8 +424,9 @@ impl<T> Consumer<T> {
     ///
     /// - **Sleeping**, when `linger.rs` allows it (a linger sleep is set
     ///   ([`RingBuilder::linger`]), the ring is big, one producer handle
-    ///   exists, and no recent sleep let the ring fill to half): sleeps that
-    ///   long once (never past `deadline`), then counts the run again.
+    ///   exists, and no recent sleep let the ring fill to half), and the run
+    ///   grows in one spin pause: sleeps that long once (never past
+    ///   `deadline`), then counts the run again.
     /// - **Spinning** otherwise: up to [`LINGER_ROUNDS`] times, pauses for
     ///   [`LINGER_SPINS`] spin hints without touching the ring, then counts
     ///   the run again; stops as soon as the run reaches [`LINGER_RUN`]
@@ -464,8 +465,16 @@ impl<T> Consumer<T> {
         }
     }
 
-    /// [`Consumer::linger`] by one sleep of `sleep`.
+    /// [`Consumer::linger`] by one sleep of `sleep`, if the run grows in
+    /// one spin pause first: a run that does not has nobody publishing fast
+    /// behind it (the producer paused, or is this very thread, done
+    /// pushing), and a sleep would only delay it.
     fn linger_sleeping(&mut self, len: u64, sleep: Duration, deadline: Option<Instant>) -> u64 {
+        let grown = self.grown_after_pause(len);
+        if grown == 0 {
+            return len;
+        }
+        let len = len + grown;
         #[cfg(not(loom))]
         crate::wait::sleep_until_at_most(sleep, deadline);
         #[cfg(loom)]
@@ -473,8 +482,6 @@ impl<T> Consumer<T> {
             let _ = (sleep, deadline);
             crate::sync::yield_now();
         }
-        // As in `linger_spinning`: the run from `next` only grows while we
-        // hold it, so count only past its end.
         let sequencer = &self.shared.sequencer;
         let len = len + sequencer.count_published(self.next + len, self.max_batch - len);
         self.linger_sleep
@@ -484,18 +491,9 @@ impl<T> Consumer<T> {
 
     /// [`Consumer::linger`] by spinning.
     fn linger_spinning(&self, len: u64) -> u64 {
-        let sequencer = &self.shared.sequencer;
         let mut len = len;
         for _ in 0..LINGER_ROUNDS {
-            for _ in 0..LINGER_SPINS {
-                crate::sync::spin_loop();
-            }
-            // The run from `next` only grows while we hold it: its markers
-            // stay published until this consumer releases them, and `poll`
-            // already stepped over any abandoned prefix. So count only past
-            // its end (a rescan from `next` read every marker again each
-            // round).
-            let grown = sequencer.count_published(self.next + len, self.max_batch - len);
+            let grown = self.grown_after_pause(len);
             if grown == 0 {
                 break;
             }
@@ -505,6 +503,21 @@ impl<T> Consumer<T> {
             }
         }
         len
+    }
+
+    /// Pauses for [`LINGER_SPINS`] spin hints without touching the ring,
+    /// then counts how far the run of `len` events at `next` grew.
+    fn grown_after_pause(&self, len: u64) -> u64 {
+        for _ in 0..LINGER_SPINS {
+            crate::sync::spin_loop();
+        }
+        // The run from `next` only grows while we hold it: its markers stay
+        // published until this consumer releases them, and `poll` already
+        // stepped over any abandoned prefix. So count only past its end (a
+        // rescan from `next` read every marker again each time).
+        self.shared
+            .sequencer
+            .count_published(self.next + len, self.max_batch - len)
     }
 
     /// Marks the first `n` events at `next` consumed and frees their slots.

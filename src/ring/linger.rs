@@ -8,6 +8,8 @@
 //!   [`MIN_SLEEP_BATCH`] (a smaller ring fills while the consumer sleeps);
 //! - one producer handle exists (two producers contend for the cursor the
 //!   whole time the consumer sleeps, which costs more than the sleep saves);
+//! - (checked by the consumer, after this) the run grew in one spin pause:
+//!   someone is publishing behind it;
 //! - no backoff is running: a sleep after which the run had reached half
 //!   the ring (or the batch limit) starts one, [`SLEEP_BACKOFF`] lingers that
 //!   only spin, doubled each time it repeats, up to [`MAX_SLEEP_BACKOFF`].
