@@ -53,6 +53,9 @@ pub struct Consumer<T> {
     max_batch: u64,
     /// Whether and how long [`Consumer::linger`] sleeps.
     linger_sleep: LingerSleep,
+    /// Whether released runs' cache lines are evicted (`evict.rs`): asked
+    /// for, and the CPU can.
+    evict: bool,
 }
 
 // SAFETY: a `Consumer` moved to another thread reads and mutates (`&mut T`)
@@ -75,12 +78,18 @@ enum Poll {
 }
 
 impl<T> Consumer<T> {
-    pub(super) fn new(shared: Arc<Shared<T>>, max_batch: u64, linger_sleep: Duration) -> Self {
+    pub(super) fn new(
+        shared: Arc<Shared<T>>,
+        max_batch: u64,
+        linger_sleep: Duration,
+        evict: bool,
+    ) -> Self {
         Self {
             shared,
             next: 0,
             max_batch,
             linger_sleep: LingerSleep::new(linger_sleep, max_batch),
+            evict: evict && super::evict::available(),
         }
     }
 
@@ -522,8 +531,28 @@ impl<T> Consumer<T> {
 
     /// Marks the first `n` events at `next` consumed and frees their slots.
     fn advance(&mut self, n: u64) {
+        if self.evict {
+            self.evict_run(n);
+        }
         self.next += n;
         self.shared.sequencer.release(self.next);
+    }
+
+    /// Evicts the marker and slot lines of the `n` events at `next`, which
+    /// the consumer is done with (`evict.rs`).
+    fn evict_run(&self, n: u64) {
+        let sequencer = &self.shared.sequencer;
+        let start = sequencer.index(self.next);
+        // `n ≤ capacity`: at most two stretches, before and after the wrap.
+        let first = (n as usize).min(sequencer.capacity() as usize - start);
+        for (from, count) in [(start, first), (0, n as usize - first)] {
+            if count > 0 {
+                let (markers, marker_bytes) = sequencer.marker_bytes(from, count);
+                super::evict::evict(markers, marker_bytes);
+                let (slots, slot_bytes) = self.shared.slots.bytes(from, count);
+                super::evict::evict(slots, slot_bytes);
+            }
+        }
     }
 }
 

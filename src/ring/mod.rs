@@ -7,6 +7,7 @@
 //! - [`shared`]: the two together, as every handle of one ring holds them.
 //! - [`producer`] and [`consumer`]: the handles, built on the two.
 //! - [`linger`]: when the consumer sleeps to let a short run grow.
+//! - [`evict`]: the opt-in eviction of consumed cache lines.
 //! - [`reentry`]: a blocking publish that only its own thread could unblock
 //!   fails instead of hanging.
 //! - [`builder`]: settings and validation ([`capacity`]: which capacities are
@@ -21,6 +22,7 @@
 mod builder;
 pub(crate) mod capacity;
 mod consumer;
+mod evict;
 mod linger;
 mod producer;
 mod reentry;

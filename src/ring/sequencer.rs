@@ -273,6 +273,13 @@ impl Sequencer {
     }
 
     #[inline]
+    /// The address and length in bytes of the markers of slots
+    /// `from..from + count` (`count` of them from `from`, inside the array).
+    pub(crate) fn marker_bytes(&self, from: usize, count: usize) -> (*const u8, usize) {
+        let markers = &self.markers[from..from + count];
+        (markers.as_ptr().cast(), std::mem::size_of_val(markers))
+    }
+
     fn marker(&self, seq: u64) -> &AtomicU64 {
         &self.markers[self.index(seq)]
     }

@@ -132,6 +132,13 @@ impl<T> Slots<T> {
         }
     }
 
+    /// The address and length in bytes of slots `from..from + count`
+    /// (inside the array); for cache hints only, nothing is read.
+    pub(crate) fn bytes(&self, from: usize, count: usize) -> (*const u8, usize) {
+        let cells = &self.cells()[from..from + count];
+        (cells.as_ptr().cast(), std::mem::size_of_val(cells))
+    }
+
     /// The cells.
     #[inline]
     fn cells(&self) -> &[UnsafeCell<T>] {

@@ -7,6 +7,9 @@ mod common;
 mod batch;
 mod chunk;
 mod close;
+// Large rings and many events; eviction is off under Miri anyway.
+#[cfg(not(miri))]
+mod evict;
 mod exactly_once;
 mod fairness;
 // Seconds-long linger sleeps beside a producer pushing all the time: far

@@ -1,0 +1,32 @@
+//! `RingBuilder::evict_consumed`: with the consumer evicting the lines of
+//! every run it releases, events still arrive once each, in order per
+//! producer, on a big ring with one producer and a small one with several
+//! (wrapping runs evict in two stretches).
+
+use crate::common::{spawn_pushers, with_deadline, FifoCheck};
+use ringlog::RingBuilder;
+
+fn run(capacity: usize, producers: u64, per: u64) {
+    let (producer, mut consumer) = RingBuilder::new(capacity)
+        .evict_consumed(true)
+        .build::<u64>()
+        .unwrap();
+    let workers = spawn_pushers(&producer, producers, per);
+    drop(producer);
+    let mut fifo = FifoCheck::new(producers);
+    while consumer.consume(|e, _| fifo.check(*e)).is_ok() {}
+    for w in workers {
+        w.join().unwrap();
+    }
+    fifo.assert_complete(per);
+}
+
+#[test]
+fn one_producer_on_a_big_ring_loses_nothing() {
+    with_deadline("evict_big", 120, || run(1 << 16, 1, 1_000_000));
+}
+
+#[test]
+fn several_producers_on_a_small_ring_lose_nothing() {
+    with_deadline("evict_small", 120, || run(64, 3, 100_000));
+}
