@@ -35,12 +35,17 @@ pub(super) fn available() -> bool {
     false
 }
 
-/// Evicts every cache line that overlaps the `len` bytes at `start`.
+/// Evicts every cache line that overlaps the `len` bytes at `start`;
+/// nothing for `len == 0` (whose `start` may be dangling: the slots of a
+/// zero-sized type).
 ///
 /// Only call it where [`available`] said yes. `start..start + len` must lie
 /// inside one allocation that stays alive for the call (the ring's marker
 /// or slot array); nothing there is read or written.
 pub(super) fn evict(start: *const u8, len: usize) {
+    if len == 0 {
+        return;
+    }
     #[cfg(all(target_arch = "x86_64", not(miri), not(loom)))]
     {
         let first = (start as usize) & !(LINE - 1);
@@ -48,9 +53,10 @@ pub(super) fn evict(start: *const u8, len: usize) {
         let mut line = first;
         while line < end {
             // SAFETY: `clflushopt` needs the CPU feature, which `available`
-            // detected before any eviction was enabled. Its address is in a
-            // cache line that overlaps the caller's live allocation, so it
-            // is mapped and cannot fault; the instruction neither reads nor
+            // detected before any eviction was enabled. Its address is the
+            // start of a cache line that overlaps the caller's live
+            // allocation (`len > 0`); a line never crosses a page, so it is
+            // mapped and cannot fault; the instruction neither reads nor
             // writes memory as far as any thread can tell (coherent write
             // back and invalidate), so it affects no Rust object.
             unsafe {
@@ -81,5 +87,8 @@ mod tests {
             }
         }
         assert_eq!(bytes, before);
+        // A dangling start with no bytes (a zero-sized type's slots) is
+        // never touched: this would fault if it were.
+        super::evict(std::ptr::NonNull::<u8>::dangling().as_ptr(), 0);
     }
 }
