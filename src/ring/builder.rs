@@ -150,18 +150,20 @@ impl RingBuilder {
     }
 
     /// Whether the consumer evicts the cache lines of each run it releases
-    /// (markers and slots), so that the producers' next lap fetches them
-    /// from memory instead of from the consumer's core. Off by default.
+    /// (markers and slots) from every cache, the producers' too, so that
+    /// the producers' next lap fetches them from memory instead of from the
+    /// consumer's core. Off by default. The release waits for the
+    /// evictions to finish.
     ///
-    /// It has an effect on x86_64 CPUs with `clflushopt` (detected at build
-    /// time of the ring) and nowhere else. Measure before you turn it on:
+    /// It has an effect on x86_64 CPUs with `clflushopt` (detected when the
+    /// ring is built) and nowhere else, nor under Miri or loom. Measure before you turn it on:
     /// on the project's 2-CPU VM it made one producer 2-3× faster while a
     /// cache line took ~300 ns to cross between the two CPUs (the cost
     /// across sockets on many servers), and 20-55% slower while lines
     /// crossed in ~65 ns with the threads pinned, or with producer and
     /// consumer sharing one CPU (docs/benchmarks.md). It costs the consumer
-    /// about one instruction per cache line released; nothing a thread
-    /// reads changes.
+    /// one `clflushopt` per cache line released, whose write-backs its
+    /// release then waits for; no value any thread reads changes.
     ///
     /// # Examples
     ///

@@ -539,18 +539,27 @@ impl<T> Consumer<T> {
     }
 
     /// Evicts the marker and slot lines of the `n` events at `next`, which
-    /// the consumer is done with (`evict.rs`).
+    /// the consumer is done with (`evict.rs`). Only with `self.evict`.
     fn evict_run(&self, n: u64) {
         let sequencer = &self.shared.sequencer;
+        let capacity = sequencer.capacity() as usize;
+        // Runs, parts and commits never exceed the capacity.
+        debug_assert!(n <= capacity as u64);
         let start = sequencer.index(self.next);
-        // `n ≤ capacity`: at most two stretches, before and after the wrap.
-        let first = (n as usize).min(sequencer.capacity() as usize - start);
+        // At most two stretches: before the array's end, and after the wrap.
+        let first = (n as usize).min(capacity - start);
         for (from, count) in [(start, first), (0, n as usize - first)] {
             if count > 0 {
+                let to_end = from + count == capacity;
                 let (markers, marker_bytes) = sequencer.marker_bytes(from, count);
-                super::evict::evict(markers, marker_bytes);
                 let (slots, slot_bytes) = self.shared.slots.bytes(from, count);
-                super::evict::evict(slots, slot_bytes);
+                // SAFETY: `self.evict` is set only where `evict::available`
+                // said yes (`Consumer::new`); both ranges lie inside the
+                // marker and slot arrays, which `self.shared` keeps alive.
+                unsafe {
+                    super::evict::evict(markers, marker_bytes, to_end);
+                    super::evict::evict(slots, slot_bytes, to_end);
+                }
             }
         }
     }

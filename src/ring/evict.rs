@@ -1,7 +1,9 @@
-//! Evicting consumed cache lines (`RingBuilder::evict_consumed`): after
-//! the consumer releases a run, it asks the CPU to write back and drop the
-//! run's marker and slot lines, so that the producers' next lap takes them
-//! from memory rather than from the consumer's core.
+//! Evicting consumed cache lines (`RingBuilder::evict_consumed`): right
+//! before the consumer releases a run, it asks the CPU to write back and
+//! drop the run's marker and slot lines from every cache (the producers'
+//! too), so that the producers' next lap takes them from memory rather than
+//! from the consumer's core. The release (a locked swap) waits for those
+//! flushes to finish.
 //!
 //! Why it is opt-in: it trades a snoop of another core for a memory fetch.
 //! On the project's 2-CPU guest that was 2-3× faster in stretches where a
@@ -35,30 +37,38 @@ pub(super) fn available() -> bool {
     false
 }
 
-/// Evicts every cache line that overlaps the `len` bytes at `start`;
-/// nothing for `len == 0` (whose `start` may be dangling: the slots of a
+/// Evicts the cache lines of the `len` bytes at `start`: every line that
+/// overlaps them, but for a last line that reaches past them, unless
+/// `to_end` (the bytes end their array, so no later run completes that
+/// line). That last line still holds events not yet consumed, which
+/// producers may be writing; evicting it on every run took it from them.
+/// Nothing for `len == 0` (whose `start` may be dangling: the slots of a
 /// zero-sized type).
 ///
-/// Only call it where [`available`] said yes. `start..start + len` must lie
-/// inside one allocation that stays alive for the call (the ring's marker
-/// or slot array); nothing there is read or written.
-pub(super) fn evict(start: *const u8, len: usize) {
+/// # Safety
+///
+/// [`available`] returned `true` on this machine (else the instruction is
+/// illegal), and `start..start + len` lies inside one allocation that stays
+/// alive for the call (the ring's marker or slot array). Nothing there is
+/// read or written.
+pub(super) unsafe fn evict(start: *const u8, len: usize, to_end: bool) {
     if len == 0 {
         return;
     }
     #[cfg(all(target_arch = "x86_64", not(miri), not(loom)))]
     {
         let first = (start as usize) & !(LINE - 1);
-        let end = (start as usize).wrapping_add(len);
+        let past = (start as usize).wrapping_add(len);
+        let end = if to_end { past } else { past & !(LINE - 1) };
         let mut line = first;
         while line < end {
-            // SAFETY: `clflushopt` needs the CPU feature, which `available`
-            // detected before any eviction was enabled. Its address is the
-            // start of a cache line that overlaps the caller's live
-            // allocation (`len > 0`); a line never crosses a page, so it is
-            // mapped and cannot fault; the instruction neither reads nor
-            // writes memory as far as any thread can tell (coherent write
-            // back and invalidate), so it affects no Rust object.
+            // SAFETY: the caller's contract: `clflushopt` exists on this CPU
+            // (`available`), and `line` starts a cache line that overlaps
+            // the caller's live allocation (`len > 0`); a line never crosses
+            // a page, so it is mapped and cannot fault. The instruction
+            // changes no value any thread reads (coherent write back and
+            // invalidate), so it affects no Rust object. Not `nomem`: the
+            // handler's stores to these lines must come before it.
             unsafe {
                 core::arch::asm!(
                     "clflushopt [{0}]",
@@ -70,7 +80,7 @@ pub(super) fn evict(start: *const u8, len: usize) {
         }
     }
     #[cfg(not(all(target_arch = "x86_64", not(miri), not(loom))))]
-    let _ = (start, len);
+    let _ = (start, len, to_end);
 }
 
 #[cfg(test)]
@@ -83,12 +93,17 @@ mod tests {
         let before = bytes.clone();
         if super::available() {
             for (start, len) in [(0, 4096), (1, 63), (63, 2), (100, 1000), (4095, 1), (17, 0)] {
-                super::evict(bytes[start..].as_ptr(), len);
+                for to_end in [false, true] {
+                    // SAFETY: `available` said yes; every range is inside
+                    // `bytes`, alive for the call.
+                    unsafe { super::evict(bytes[start..].as_ptr(), len, to_end) };
+                }
             }
+            // A dangling start with no bytes (a zero-sized type's slots) is
+            // never touched: this would fault if it were.
+            // SAFETY: `available` said yes; an empty range.
+            unsafe { super::evict(std::ptr::NonNull::<u8>::dangling().as_ptr(), 0, true) };
         }
         assert_eq!(bytes, before);
-        // A dangling start with no bytes (a zero-sized type's slots) is
-        // never touched: this would fault if it were.
-        super::evict(std::ptr::NonNull::<u8>::dangling().as_ptr(), 0);
     }
 }

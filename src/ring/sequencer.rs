@@ -272,7 +272,6 @@ impl Sequencer {
         (self as *const Self) as usize
     }
 
-    #[inline]
     /// The address and length in bytes of the markers of slots
     /// `from..from + count` (`count` of them from `from`, inside the array).
     pub(crate) fn marker_bytes(&self, from: usize, count: usize) -> (*const u8, usize) {
@@ -280,6 +279,7 @@ impl Sequencer {
         (markers.as_ptr().cast(), std::mem::size_of_val(markers))
     }
 
+    #[inline]
     fn marker(&self, seq: u64) -> &AtomicU64 {
         &self.markers[self.index(seq)]
     }

@@ -133,10 +133,18 @@ impl<T> Slots<T> {
     }
 
     /// The address and length in bytes of slots `from..from + count`
-    /// (inside the array); for cache hints only, nothing is read.
+    /// (inside the array), for cache hints: no reference to any slot is
+    /// made, nothing is read.
     pub(crate) fn bytes(&self, from: usize, count: usize) -> (*const u8, usize) {
-        let cells = &self.cells()[from..from + count];
-        (cells.as_ptr().cast(), std::mem::size_of_val(cells))
+        assert!(
+            from + count <= self.len,
+            "slots {from}+{count} of {}",
+            self.len
+        );
+        (
+            self.ptr.as_ptr().wrapping_add(from).cast(),
+            count * std::mem::size_of::<T>(),
+        )
     }
 
     /// The cells.
