@@ -155,3 +155,19 @@ pub fn run_test_child(
     std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut stdout).unwrap();
     (status, stdout)
 }
+
+/// Builds `builder`'s ring of `u64`, spawns `producers` threads pushing
+/// `per` events each ([`spawn_pushers`]), drops the test's own handle, and
+/// consumes until the ring closes: every event must arrive once, in order
+/// per producer.
+pub fn push_and_check_fifo(builder: ringlog::RingBuilder, producers: u64, per: u64) {
+    let (producer, mut consumer) = builder.build::<u64>().unwrap();
+    let workers = spawn_pushers(&producer, producers, per);
+    drop(producer);
+    let mut fifo = FifoCheck::new(producers);
+    while consumer.consume(|e, _| fifo.check(*e)).is_ok() {}
+    for w in workers {
+        w.join().unwrap();
+    }
+    fifo.assert_complete(per);
+}

@@ -3,22 +3,15 @@
 //! producer, on a big ring with one producer and a small one with several
 //! (wrapping runs evict in two stretches).
 
-use crate::common::{spawn_pushers, with_deadline, FifoCheck};
+use crate::common::{push_and_check_fifo, with_deadline};
 use ringlog::RingBuilder;
 
 fn run(capacity: usize, producers: u64, per: u64) {
-    let (producer, mut consumer) = RingBuilder::new(capacity)
-        .evict_consumed(true)
-        .build::<u64>()
-        .unwrap();
-    let workers = spawn_pushers(&producer, producers, per);
-    drop(producer);
-    let mut fifo = FifoCheck::new(producers);
-    while consumer.consume(|e, _| fifo.check(*e)).is_ok() {}
-    for w in workers {
-        w.join().unwrap();
-    }
-    fifo.assert_complete(per);
+    push_and_check_fifo(
+        RingBuilder::new(capacity).evict_consumed(true),
+        producers,
+        per,
+    );
 }
 
 #[test]

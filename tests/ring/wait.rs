@@ -7,7 +7,7 @@
 //! finishes because the OS preempts; the event count is modest so it does so
 //! in seconds, and the watchdog turns a hang into a failure.
 
-use crate::common::{scaled, spawn_pushers, with_deadline, FifoCheck};
+use crate::common::{push_and_check_fifo, scaled, with_deadline};
 use ringlog::{BusySpin, Park, RingBuilder, Sleep, WaitStrategy, Yield};
 use std::sync::Mutex;
 use std::thread;
@@ -27,19 +27,7 @@ fn oversubscribed<W: WaitStrategy + Copy>(name: &str, strategy: W, capacity: usi
 }
 
 fn run(strategy: impl WaitStrategy, capacity: usize, per: u64) {
-    let producers = 4u64;
-    let (producer, mut consumer) = RingBuilder::new(capacity)
-        .wait_strategy(strategy)
-        .build::<u64>()
-        .unwrap();
-    let workers = spawn_pushers(&producer, producers, per);
-    drop(producer);
-    let mut fifo = FifoCheck::new(producers);
-    while consumer.consume(|e, _| fifo.check(*e)).is_ok() {}
-    for w in workers {
-        w.join().unwrap();
-    }
-    fifo.assert_complete(per);
+    push_and_check_fifo(RingBuilder::new(capacity).wait_strategy(strategy), 4, per);
 }
 
 #[test]
