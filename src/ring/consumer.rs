@@ -84,11 +84,12 @@ impl<T> Consumer<T> {
         linger_sleep: Duration,
         evict: bool,
     ) -> Self {
+        let capacity = shared.sequencer.capacity();
         Self {
             shared,
             next: 0,
             max_batch,
-            linger_sleep: LingerSleep::new(linger_sleep, max_batch),
+            linger_sleep: LingerSleep::new(linger_sleep, max_batch, capacity),
             evict: evict && super::evict::available(),
         }
     }
@@ -493,8 +494,7 @@ impl<T> Consumer<T> {
         }
         let sequencer = &self.shared.sequencer;
         let len = len + sequencer.count_published(self.next + len, self.max_batch - len);
-        self.linger_sleep
-            .after_sleep(len, self.max_batch, sequencer.capacity());
+        self.linger_sleep.after_sleep(len);
         len
     }
 

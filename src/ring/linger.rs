@@ -34,6 +34,10 @@ pub(super) const MIN_SLEEP_BATCH: u64 = 16_384;
 pub(super) struct LingerSleep {
     /// How long one linger sleeps; zero: never.
     sleep: Duration,
+    /// A run at least this long after a sleep means the producer outran
+    /// it: the batch limit (the ring may hold more than the count saw) or
+    /// half the capacity, whichever is smaller.
+    fill_mark: u64,
     /// Lingers left that only spin; counts down by one per linger.
     backoff_left: u32,
     /// The next backoff's length: [`SLEEP_BACKOFF`] after a sleep that left
@@ -42,15 +46,16 @@ pub(super) struct LingerSleep {
 }
 
 impl LingerSleep {
-    /// The state for a ring whose runs are at most `max_batch` events, with
-    /// the builder's linger `sleep`.
-    pub(super) fn new(sleep: Duration, max_batch: u64) -> Self {
+    /// The state for a ring of `capacity` slots whose runs are at most
+    /// `max_batch` events, with the builder's linger `sleep`.
+    pub(super) fn new(sleep: Duration, max_batch: u64, capacity: u64) -> Self {
         Self {
             sleep: if max_batch >= MIN_SLEEP_BATCH {
                 sleep
             } else {
                 Duration::ZERO
             },
+            fill_mark: max_batch.min(capacity / 2),
             backoff_left: 0,
             next_backoff: SLEEP_BACKOFF,
         }
@@ -71,10 +76,9 @@ impl LingerSleep {
     }
 
     /// Called after a linger's sleep with the run it then found, `len`
-    /// events, in a ring of `capacity` slots with runs of at most
-    /// `max_batch`.
-    pub(super) fn after_sleep(&mut self, len: u64, max_batch: u64, capacity: u64) {
-        if len >= max_batch || len >= capacity / 2 {
+    /// events.
+    pub(super) fn after_sleep(&mut self, len: u64) {
+        if len >= self.fill_mark {
             // The producer outran the sleep (it may have found the ring
             // full): sleeping again soon could stall it again.
             self.backoff_left = self.next_backoff;
@@ -94,25 +98,31 @@ mod tests {
 
     #[test]
     fn sleeps_only_with_a_sleep_a_big_ring_and_one_producer() {
-        assert_eq!(LingerSleep::new(SLEEP, BIG).begin(|| true), Some(SLEEP));
-        assert_eq!(LingerSleep::new(SLEEP, BIG).begin(|| false), None);
-        assert_eq!(LingerSleep::new(Duration::ZERO, BIG).begin(|| true), None);
         assert_eq!(
-            LingerSleep::new(SLEEP, MIN_SLEEP_BATCH).begin(|| true),
+            LingerSleep::new(SLEEP, BIG, BIG).begin(|| true),
+            Some(SLEEP)
+        );
+        assert_eq!(LingerSleep::new(SLEEP, BIG, BIG).begin(|| false), None);
+        assert_eq!(
+            LingerSleep::new(Duration::ZERO, BIG, BIG).begin(|| true),
+            None
+        );
+        assert_eq!(
+            LingerSleep::new(SLEEP, MIN_SLEEP_BATCH, BIG).begin(|| true),
             Some(SLEEP)
         );
         assert_eq!(
-            LingerSleep::new(SLEEP, MIN_SLEEP_BATCH - 1).begin(|| true),
+            LingerSleep::new(SLEEP, MIN_SLEEP_BATCH - 1, BIG).begin(|| true),
             None
         );
     }
 
     #[test]
     fn a_sleep_that_fills_half_the_ring_backs_off_longer_each_time() {
-        let mut linger = LingerSleep::new(SLEEP, BIG);
+        let mut linger = LingerSleep::new(SLEEP, BIG, BIG);
         for round in 0..14 {
             assert_eq!(linger.begin(|| true), Some(SLEEP), "round {round}");
-            linger.after_sleep(BIG / 2, BIG, BIG);
+            linger.after_sleep(BIG / 2);
             let backoff = (SLEEP_BACKOFF << round).min(MAX_SLEEP_BACKOFF);
             for _ in 0..backoff {
                 assert_eq!(linger.begin(|| true), None);
@@ -122,9 +132,9 @@ mod tests {
         assert_eq!(linger.begin(|| false), None);
         assert_eq!(linger.begin(|| true), Some(SLEEP));
         // A sleep that left room resets the backoff's length.
-        linger.after_sleep(BIG / 2 - 1, BIG, BIG);
+        linger.after_sleep(BIG / 2 - 1);
         assert_eq!(linger.begin(|| true), Some(SLEEP));
-        linger.after_sleep(BIG / 2, BIG, BIG);
+        linger.after_sleep(BIG / 2);
         for _ in 0..SLEEP_BACKOFF {
             assert_eq!(linger.begin(|| true), None);
         }
@@ -133,8 +143,8 @@ mod tests {
 
     #[test]
     fn reaching_the_batch_limit_counts_as_filling() {
-        let mut linger = LingerSleep::new(SLEEP, BIG);
-        linger.after_sleep(MIN_SLEEP_BATCH, MIN_SLEEP_BATCH, BIG);
+        let mut linger = LingerSleep::new(SLEEP, MIN_SLEEP_BATCH, BIG);
+        linger.after_sleep(MIN_SLEEP_BATCH);
         assert_eq!(linger.begin(|| true), None);
     }
 }
