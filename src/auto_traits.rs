@@ -39,6 +39,7 @@ const _: () = {
     send::<ReadChunk<'static, Cell<u64>>>();
     send_sync::<ReadChunk<'static, u64>>();
     send_sync::<RingBuilder>();
+    send_sync::<crate::Evict>();
 
     // Errors: the non-generic ones always; the generic ones as their payload.
     send_sync::<BuildError>();

@@ -120,7 +120,9 @@ pub use error::{
     BuildError, ClosedError, ConsumeTimeoutError, PublishBatchError, PublishError, TryConsumeError,
     TryPublishBatchError, TryPublishError,
 };
-pub use ring::{ring, Consumer, Producer, ReadChunk, RingBuilder, DEFAULT_LINGER, MAX_CAPACITY};
+pub use ring::{
+    ring, Consumer, Evict, Producer, ReadChunk, RingBuilder, DEFAULT_LINGER, MAX_CAPACITY,
+};
 pub use wait::{BusySpin, Park, Sleep, WaitAction, WaitStrategy, Yield};
 
 /// What the log macros' expansion names; not a public API.

@@ -38,10 +38,11 @@ fn pin(cpus: &[usize]) {
 const SUM: u64 = EVENTS * (EVENTS - 1) / 2;
 
 /// One ringlog run: (M events/s, mean run length).
-fn ringlog_run(wait: impl ringlog::WaitStrategy + 'static) -> (f64, f64) {
+fn ringlog_run(wait: impl ringlog::WaitStrategy + 'static, evict: ringlog::Evict) -> (f64, f64) {
     pin(&[0, 1]);
     let (producer, mut consumer) = ringlog::RingBuilder::new(CAPACITY)
         .wait_strategy(wait)
+        .evict_consumed(evict)
         .build::<u64>()
         .expect("ring");
     let consumer = std::thread::spawn(move || {
@@ -117,15 +118,23 @@ fn main() {
     let contenders: Vec<(&str, Run)> = vec![
         (
             "ringlog Sleep push",
-            Box::new(|| ringlog_run(ringlog::Sleep::default())),
+            Box::new(|| ringlog_run(ringlog::Sleep::default(), ringlog::Evict::Never)),
         ),
         (
             "ringlog Yield push",
-            Box::new(|| ringlog_run(ringlog::Yield::default())),
+            Box::new(|| ringlog_run(ringlog::Yield::default(), ringlog::Evict::Never)),
         ),
         (
             "ringlog Park push",
-            Box::new(|| ringlog_run(ringlog::Park::default())),
+            Box::new(|| ringlog_run(ringlog::Park::default(), ringlog::Evict::Never)),
+        ),
+        (
+            "ringlog Park push, Evict::Always",
+            Box::new(|| ringlog_run(ringlog::Park::default(), ringlog::Evict::Always)),
+        ),
+        (
+            "ringlog Park push, Evict::Adaptive",
+            Box::new(|| ringlog_run(ringlog::Park::default(), ringlog::Evict::Adaptive)),
         ),
         ("disruptor Sleep(1us) publish", Box::new(disruptor_run)),
     ];

@@ -484,12 +484,18 @@ pub fn run(
 }
 
 /// ringlog's ring with wait strategy `wait`; the consumer counts its
-/// `consume` calls (one increment per call, not per event).
+/// `consume` calls (one increment per call, not per event). For
+/// experiments, `RINGLOG_BENCH_RING_EVICT=never|always|adaptive` sets
+/// `RingBuilder::evict_consumed` (the reported runs use the default).
 fn ringlog_queue(plan: &Plan, wait: impl ringlog::WaitStrategy) -> Result<Delivery, String> {
-    let (producer, mut consumer) = ringlog::RingBuilder::new(CAPACITY)
-        .wait_strategy(wait)
-        .build::<u64>()
-        .map_err(|e| e.to_string())?;
+    let builder = ringlog::RingBuilder::new(CAPACITY).wait_strategy(wait);
+    let builder = match std::env::var("RINGLOG_BENCH_RING_EVICT").as_deref() {
+        Ok("never") => builder.evict_consumed(ringlog::Evict::Never),
+        Ok("always") => builder.evict_consumed(ringlog::Evict::Always),
+        Ok("adaptive") => builder.evict_consumed(ringlog::Evict::Adaptive),
+        _ => builder,
+    };
+    let (producer, mut consumer) = builder.build::<u64>().map_err(|e| e.to_string())?;
     let handles: Vec<_> = (0..plan.producers).map(|_| producer.clone()).collect();
     drop(producer);
     two_sided(

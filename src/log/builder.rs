@@ -14,7 +14,7 @@ use super::record::{Record, INLINE};
 use super::shared::Shared;
 use super::sink::Sink;
 use super::worker::{Worker, WriterSettings};
-use crate::ring::{Consumer, Producer, RingBuilder};
+use crate::ring::{Consumer, Evict, Producer, RingBuilder};
 use crate::sync::Arc;
 use crate::wait::{Sleep, WaitStrategy};
 use std::fmt;
@@ -681,7 +681,13 @@ impl LoggerBuilder {
 
     /// The ring of records, with the writer's wait strategy.
     fn ring(&mut self) -> Result<(Producer<Record>, Consumer<Record>), LogBuildError> {
-        let mut ring = RingBuilder::new(self.capacity).max_batch(self.max_batch);
+        // No eviction (the ring's default measures whether to evict): the
+        // writer's runs are records of 384 bytes, and a log call's cost was
+        // measured (docs/benchmarks.md) with the lines the writer leaves in
+        // its cache; eviction for the logger is not measured.
+        let mut ring = RingBuilder::new(self.capacity)
+            .max_batch(self.max_batch)
+            .evict_consumed(Evict::Never);
         ring = match self.wait.take() {
             Some(wait) => wait(ring),
             // Not the ring's default (Park): a parked writer must be woken by

@@ -3,6 +3,7 @@
 
 use super::capacity;
 use super::consumer::Consumer;
+use super::evict_choice::Evict;
 use super::producer::Producer;
 use super::shared::Shared;
 use crate::error::BuildError;
@@ -38,7 +39,7 @@ pub struct RingBuilder {
     /// `None`: [`DEFAULT_LINGER`], or zero for a strategy that only spins.
     linger: Option<Duration>,
     /// [`RingBuilder::evict_consumed`].
-    evict: bool,
+    evict: Evict,
 }
 
 /// The consumer's default linger sleep ([`RingBuilder::linger`]).
@@ -63,7 +64,7 @@ impl RingBuilder {
             max_batch: usize::MAX,
             wait: Box::new(Park::default()),
             linger: None,
-            evict: false,
+            evict: Evict::Adaptive,
         }
     }
 
@@ -152,18 +153,26 @@ impl RingBuilder {
     /// Whether the consumer evicts the cache lines of each run it releases
     /// (markers and slots) from every cache, the producers' too, so that
     /// the producers' next lap fetches them from memory instead of from the
-    /// consumer's core. Off by default. The release waits for the
-    /// evictions to finish.
+    /// consumer's core: [`Evict::Never`] (also `false`), [`Evict::Always`]
+    /// (also `true`), or [`Evict::Adaptive`], the default. The release waits
+    /// for the evictions to finish.
     ///
     /// It has an effect on x86_64 CPUs with `clflushopt` (detected when the
-    /// ring is built) and nowhere else, nor under Miri or loom. Measure before you turn it on:
-    /// on the project's 2-CPU VM it made one producer 2-3× faster while a
-    /// cache line took ~300 ns to cross between the two CPUs (the cost
-    /// across sockets on many servers), and 20-55% slower while lines
-    /// crossed in ~65 ns with the threads pinned, or with producer and
-    /// consumer sharing one CPU (docs/benchmarks.md). It costs the consumer
-    /// one `clflushopt` per cache line released, whose write-backs its
-    /// release then waits for; no value any thread reads changes.
+    /// ring is built) and nowhere else, nor under Miri or loom. On the
+    /// project's 2-CPU VM it made one producer 2-3× faster while a cache
+    /// line took ~300 ns to cross between the two CPUs (the cost across
+    /// sockets on many servers), and 20-55% slower while lines crossed in
+    /// ~65 ns with the threads pinned, or with producer and consumer sharing
+    /// one CPU (docs/benchmarks.md). It costs the consumer one `clflushopt`
+    /// per cache line released, whose write-backs its release then waits
+    /// for; no value any thread reads changes.
+    ///
+    /// [`Evict::Adaptive`] measures instead of guessing: the consumer times
+    /// epochs of 2^18 events with and without eviction, evicts while that
+    /// was more than 20% faster, and measures again every 32 epochs (sooner
+    /// if an epoch takes twice as long as the one it chose on). Its cost
+    /// with a consumer that keeps up: one clock read per epoch, and an
+    /// epoch of eviction now and then.
     ///
     /// # Examples
     ///
@@ -178,8 +187,8 @@ impl RingBuilder {
     /// assert_eq!(next, 100);
     /// # Ok::<(), ringlog::BuildError>(())
     /// ```
-    pub fn evict_consumed(mut self, evict: bool) -> Self {
-        self.evict = evict;
+    pub fn evict_consumed(mut self, evict: impl Into<Evict>) -> Self {
+        self.evict = evict.into();
         self
     }
 

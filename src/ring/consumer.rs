@@ -1,5 +1,6 @@
 //! The consumer handle: take contiguous published runs, then release them.
 
+use super::evict_choice::{Evict, EvictChoice};
 use super::linger::LingerSleep;
 use super::reentry::Hold;
 use super::sequencer::{WaitError, SPIN_POLL_EVERY};
@@ -53,9 +54,9 @@ pub struct Consumer<T> {
     max_batch: u64,
     /// Whether and how long [`Consumer::linger`] sleeps.
     linger_sleep: LingerSleep,
-    /// Whether released runs' cache lines are evicted (`evict.rs`): asked
-    /// for, and the CPU can.
-    evict: bool,
+    /// Whether released runs' cache lines are evicted (`evict.rs`,
+    /// `evict_choice.rs`): never if the CPU cannot.
+    evict: EvictChoice,
 }
 
 // SAFETY: a `Consumer` moved to another thread reads and mutates (`&mut T`)
@@ -82,7 +83,7 @@ impl<T> Consumer<T> {
         shared: Arc<Shared<T>>,
         max_batch: u64,
         linger_sleep: Duration,
-        evict: bool,
+        evict: Evict,
     ) -> Self {
         let capacity = shared.sequencer.capacity();
         Self {
@@ -90,7 +91,7 @@ impl<T> Consumer<T> {
             next: 0,
             max_batch,
             linger_sleep: LingerSleep::new(linger_sleep, max_batch, capacity),
-            evict: evict && super::evict::available(),
+            evict: EvictChoice::new(evict, super::evict::available()),
         }
     }
 
@@ -531,15 +532,17 @@ impl<T> Consumer<T> {
 
     /// Marks the first `n` events at `next` consumed and frees their slots.
     fn advance(&mut self, n: u64) {
-        if self.evict {
+        if self.evict.evicting() {
             self.evict_run(n);
         }
         self.next += n;
         self.shared.sequencer.release(self.next);
+        self.evict.released(n);
     }
 
     /// Evicts the marker and slot lines of the `n` events at `next`, which
-    /// the consumer is done with (`evict.rs`). Only with `self.evict`.
+    /// the consumer is done with (`evict.rs`). Only while
+    /// `self.evict.evicting()`.
     fn evict_run(&self, n: u64) {
         let sequencer = &self.shared.sequencer;
         let capacity = sequencer.capacity() as usize;
@@ -553,8 +556,8 @@ impl<T> Consumer<T> {
                 let to_end = from + count == capacity;
                 let (markers, marker_bytes) = sequencer.marker_bytes(from, count);
                 let (slots, slot_bytes) = self.shared.slots.bytes(from, count);
-                // SAFETY: `self.evict` is set only where `evict::available`
-                // said yes (`Consumer::new`); both ranges lie inside the
+                // SAFETY: `self.evict` evicts only where `evict::available`
+                // said yes (`EvictChoice::new`, from `Consumer::new`); both ranges lie inside the
                 // marker and slot arrays, which `self.shared` keeps alive.
                 unsafe {
                     super::evict::evict(markers, marker_bytes, to_end);

@@ -4,7 +4,7 @@
 //! (wrapping runs evict in two stretches).
 
 use crate::common::{push_and_check_fifo, with_deadline};
-use ringlog::RingBuilder;
+use ringlog::{Evict, RingBuilder};
 
 fn run(capacity: usize, producers: u64, per: u64) {
     push_and_check_fifo(
@@ -12,6 +12,19 @@ fn run(capacity: usize, producers: u64, per: u64) {
         producers,
         per,
     );
+}
+
+/// `Evict::Adaptive` over many epochs (2^18 events each): it switches
+/// between evicting and not, mid-stream, and nothing is lost.
+#[test]
+fn adaptive_eviction_across_many_epochs_loses_nothing() {
+    with_deadline("evict_adaptive", 120, || {
+        push_and_check_fifo(
+            RingBuilder::new(1 << 12).evict_consumed(Evict::Adaptive),
+            2,
+            2_000_000,
+        )
+    });
 }
 
 #[test]
