@@ -121,7 +121,8 @@ pub use error::{
     TryPublishBatchError, TryPublishError,
 };
 pub use ring::{
-    ring, Consumer, Evict, Producer, ReadChunk, RingBuilder, DEFAULT_LINGER, MAX_CAPACITY,
+    ring, Consumer, Evict, Producer, ReadChunk, RingBuilder, DEFAULT_LINGER, EVICT_MIN_BYTES,
+    MAX_CAPACITY,
 };
 pub use wait::{BusySpin, Park, Sleep, WaitAction, WaitStrategy, Yield};
 

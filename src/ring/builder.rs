@@ -38,8 +38,9 @@ pub struct RingBuilder {
     wait: Box<dyn WaitStrategy>,
     /// `None`: [`DEFAULT_LINGER`], or zero for a strategy that only spins.
     linger: Option<Duration>,
-    /// [`RingBuilder::evict_consumed`].
-    evict: Evict,
+    /// [`RingBuilder::evict_consumed`]; `None`: by the ring's size
+    /// ([`default_evict`]).
+    evict: Option<Evict>,
 }
 
 /// The consumer's default linger sleep ([`RingBuilder::linger`]).
@@ -64,7 +65,7 @@ impl RingBuilder {
             max_batch: usize::MAX,
             wait: Box::new(Park::default()),
             linger: None,
-            evict: Evict::Adaptive,
+            evict: None,
         }
     }
 
@@ -154,25 +155,30 @@ impl RingBuilder {
     /// (markers and slots) from every cache, the producers' too, so that
     /// the producers' next lap fetches them from memory instead of from the
     /// consumer's core: [`Evict::Never`] (also `false`), [`Evict::Always`]
-    /// (also `true`), or [`Evict::Adaptive`], the default. The release waits
-    /// for the evictions to finish.
+    /// (also `true`), or [`Evict::Adaptive`]. The release waits for the
+    /// evictions to finish.
+    ///
+    /// The default is by size: [`Evict::Always`] for a ring whose markers
+    /// and slots take at least [`EVICT_MIN_BYTES`] (64 KiB: 4096 slots of a
+    /// `u64`), [`Evict::Never`] for a smaller one. On the project's 2-CPU VM,
+    /// one producer, unpinned, a ring of 65 536 `u64` slots: with eviction
+    /// 1.2× faster while a cache line crossed between the CPUs in ~65 ns,
+    /// 2.5-4× while it took ~300 ns (the cost across sockets on many
+    /// servers); rings of 256 and 1024 slots, which stay in the caches,
+    /// ~1/3 slower with it (docs/benchmarks.md). It costs the consumer one
+    /// `clflushopt` per cache line released, whose write-backs its release
+    /// then waits for; no value any thread reads changes.
     ///
     /// It has an effect on x86_64 CPUs with `clflushopt` (detected when the
-    /// ring is built) and nowhere else, nor under Miri or loom. On the
-    /// project's 2-CPU VM it made one producer 2-3× faster while a cache
-    /// line took ~300 ns to cross between the two CPUs (the cost across
-    /// sockets on many servers), and 20-55% slower while lines crossed in
-    /// ~65 ns with the threads pinned, or with producer and consumer sharing
-    /// one CPU (docs/benchmarks.md). It costs the consumer one `clflushopt`
-    /// per cache line released, whose write-backs its release then waits
-    /// for; no value any thread reads changes.
+    /// ring is built) and nowhere else, nor under Miri or loom.
     ///
-    /// [`Evict::Adaptive`] measures instead of guessing: the consumer times
-    /// epochs of 2^18 events with and without eviction, evicts while that
-    /// was more than 20% faster, and measures again every 32 epochs (sooner
-    /// if an epoch takes twice as long as the one it chose on). Its cost
-    /// with a consumer that keeps up: one clock read per epoch, and an
-    /// epoch of eviction now and then.
+    /// [`Evict::Adaptive`] measures instead: after a first epoch (2^18
+    /// events) with eviction, the consumer times one epoch with and one
+    /// without, evicts while that was more than 20% faster, and measures
+    /// again every 32 epochs (sooner if an epoch takes twice as long as the
+    /// one it chose on). For placements the default's measurements do not
+    /// cover; where they do, it paid for its measuring (a big ring,
+    /// unpinned: between no eviction and [`Evict::Always`]).
     ///
     /// # Examples
     ///
@@ -188,7 +194,7 @@ impl RingBuilder {
     /// # Ok::<(), ringlog::BuildError>(())
     /// ```
     pub fn evict_consumed(mut self, evict: impl Into<Evict>) -> Self {
-        self.evict = evict.into();
+        self.evict = Some(evict.into());
         self
     }
 
@@ -237,7 +243,13 @@ impl RingBuilder {
         let max_batch = self.max_batch.min(capacity) as u64;
         Ok((
             Producer::new(Arc::clone(&shared)),
-            Consumer::new(shared, max_batch, linger, self.evict),
+            Consumer::new(
+                shared,
+                max_batch,
+                linger,
+                self.evict
+                    .unwrap_or_else(|| default_evict(capacity, std::mem::size_of::<T>())),
+            ),
         ))
     }
 }
@@ -273,6 +285,19 @@ impl RingBuilder {
 /// ```
 pub fn ring<T: Default>(capacity: usize) -> Result<(Producer<T>, Consumer<T>), BuildError> {
     RingBuilder::new(capacity).build()
+}
+
+/// The smallest ring (its markers and slots, in bytes) whose consumer
+/// evicts the lines it releases by default ([`RingBuilder::evict_consumed`]).
+pub const EVICT_MIN_BYTES: usize = 64 * 1024;
+
+/// Eviction by default: [`Evict::Always`] for a ring of `capacity` slots of
+/// `slot_size` bytes (plus an 8-byte marker each) of at least
+/// [`EVICT_MIN_BYTES`], [`Evict::Never`] below.
+fn default_evict(capacity: usize, slot_size: usize) -> Evict {
+    // Saturating: the capacity check bounds it anyway.
+    let bytes = capacity.saturating_mul(slot_size.saturating_add(8));
+    Evict::from(bytes >= EVICT_MIN_BYTES)
 }
 
 /// The linger sleep a strategy gets by default: none for one that only
@@ -314,6 +339,20 @@ mod tests {
         assert_eq!(default_linger(&Park::default()), DEFAULT_LINGER);
         assert_eq!(default_linger(&Yield::new(u32::MAX)), DEFAULT_LINGER);
         assert_eq!(default_linger(&Sleep::default()), DEFAULT_LINGER);
+    }
+
+    #[test]
+    fn rings_that_outgrow_the_caches_evict_by_default() {
+        // 4096 u64 slots and their markers: 64 KiB, the floor.
+        assert_eq!(default_evict(4096, 8), Evict::Always);
+        assert_eq!(default_evict(2048, 8), Evict::Never);
+        assert_eq!(default_evict(1 << 16, 8), Evict::Always);
+        // Zero-sized events: the markers alone count.
+        assert_eq!(default_evict(8192, 0), Evict::Always);
+        assert_eq!(default_evict(4096, 0), Evict::Never);
+        // Big slots: few of them are enough.
+        assert_eq!(default_evict(256, 248), Evict::Always);
+        assert_eq!(default_evict(1 << 40, 1 << 40), Evict::Always);
     }
 
     #[test]

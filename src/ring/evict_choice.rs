@@ -1,5 +1,6 @@
 //! Whether the consumer evicts the lines it releases (`evict.rs`): never,
-//! always, or by measurement ([`Evict::Adaptive`]).
+//! always, or by measurement ([`Evict::Adaptive`]; the default, by the
+//! ring's size, is in `builder.rs`).
 //!
 //! Eviction trades a snoop of the consumer's core for a memory fetch on the
 //! producers' next lap. Which is cheaper depends on where the threads run
@@ -23,8 +24,10 @@ use std::time::Instant;
 /// Whether the consumer evicts the cache lines of the runs it releases
 /// ([`RingBuilder::evict_consumed`](crate::RingBuilder::evict_consumed)).
 ///
-/// Eviction needs x86_64 `clflushopt` (detected when the ring is built);
-/// elsewhere, and under Miri and loom, every choice means [`Evict::Never`].
+/// Without a choice, a ring evicts if its markers and slots take at least
+/// [`EVICT_MIN_BYTES`](crate::EVICT_MIN_BYTES). Eviction needs x86_64
+/// `clflushopt` (detected when the ring is built); elsewhere, and under Miri
+/// and loom, every choice means [`Evict::Never`].
 ///
 /// # Examples
 ///
@@ -113,11 +116,15 @@ impl EvictChoice {
                 evicting: true,
                 adaptive: None,
             },
+            // The warm-up, and the first measurement, evict: where
+            // eviction pays most (2-3×), the ring runs with it from the
+            // start; elsewhere, one or two epochs' worth of it is measured
+            // and dropped.
             (Evict::Adaptive, true) => Self {
-                evicting: false,
+                evicting: true,
                 adaptive: Some(Adaptive {
                     step: Step::WarmUp,
-                    evict_first: false,
+                    evict_first: true,
                     events: 0,
                     started: None,
                 }),
@@ -246,16 +253,13 @@ mod tests {
         }
     }
 
-    /// Runs the warm-up and one measurement of both ways, the first taking
-    /// `first` ns and the second `second`; returns whether it then evicts.
-    fn measure(a: &mut Adaptive, first: u64, second: u64) -> bool {
-        let first_way = a.next(1_000);
-        assert_eq!(
-            a.next(first),
-            !first_way,
-            "the second epoch measures the other way"
-        );
-        a.next(second)
+    /// Runs the warm-up and one measurement of both ways, with eviction
+    /// taking `with` ns and without it `without`; returns whether it then
+    /// evicts. The first measurement starts with eviction.
+    fn measure(a: &mut Adaptive, with: u64, without: u64) -> bool {
+        assert!(a.next(1_000), "the first measurement starts evicting");
+        assert!(!a.next(with), "the second epoch measures without");
+        a.next(without)
     }
 
     #[test]
@@ -283,9 +287,9 @@ mod tests {
     }
 
     #[test]
-    fn adaptive_starts_without_eviction_and_measures_after_a_warm_up() {
+    fn adaptive_starts_evicting_and_measures_after_a_warm_up() {
         let mut choice = EvictChoice::new(Evict::Adaptive, true);
-        assert!(!choice.evicting());
+        assert!(choice.evicting());
         choice.released(EPOCH_EVENTS - 1);
         assert_eq!(
             choice.adaptive.as_ref().map(|a| a.step),
@@ -296,28 +300,28 @@ mod tests {
         assert_eq!(
             choice.adaptive.as_ref().map(|a| a.step),
             Some(Step::Measure {
-                evicting: false,
+                evicting: true,
                 other: None
             })
         );
+        assert!(choice.evicting());
     }
 
     #[test]
     fn evicts_only_when_that_was_clearly_faster() {
-        // Measured without first (the first measurement starts without).
         let mut a = adaptive();
         assert!(
-            measure(&mut a, 1_000_000, 700_000),
+            measure(&mut a, 700_000, 1_000_000),
             "30% faster with eviction"
         );
         let mut a = adaptive();
         assert!(
-            !measure(&mut a, 1_000_000, 900_000),
+            !measure(&mut a, 900_000, 1_000_000),
             "10% is within the noise"
         );
         let mut a = adaptive();
         assert!(
-            !measure(&mut a, 1_000_000, 2_000_000),
+            !measure(&mut a, 2_000_000, 1_000_000),
             "slower with eviction"
         );
     }
@@ -325,21 +329,24 @@ mod tests {
     #[test]
     fn the_way_measured_first_alternates() {
         let mut a = adaptive();
-        // First measurement: without eviction first.
-        assert!(measure(&mut a, 1_000_000, 500_000));
+        assert!(measure(&mut a, 500_000, 1_000_000));
         for _ in 1..HOLD_EPOCHS {
             assert!(a.next(500_000), "a held choice changed");
         }
-        // Second measurement: with eviction first; now it is the slower.
-        assert!(a.next(500_000), "the re-measurement starts with eviction");
-        assert!(!a.next(1_000_000));
-        assert!(!a.next(900_000), "chose eviction though it was slower");
+        // The re-measurement starts without eviction; now eviction is the
+        // slower.
+        assert!(
+            !a.next(500_000),
+            "the re-measurement starts without eviction"
+        );
+        assert!(a.next(900_000), "then measures with eviction");
+        assert!(!a.next(1_000_000), "chose eviction though it was slower");
     }
 
     #[test]
     fn a_choice_holds_then_is_measured_again() {
         let mut a = adaptive();
-        assert!(measure(&mut a, 1_000_000, 500_000));
+        assert!(measure(&mut a, 500_000, 1_000_000));
         for epoch in 0..HOLD_EPOCHS - 1 {
             assert!(a.next(500_000), "epoch {epoch} of the hold");
             assert!(matches!(a.step, Step::Hold { .. }));
@@ -355,7 +362,7 @@ mod tests {
     #[test]
     fn an_epoch_twice_as_slow_as_the_choice_measures_again_at_once() {
         let mut a = adaptive();
-        assert!(measure(&mut a, 1_000_000, 500_000));
+        assert!(measure(&mut a, 500_000, 1_000_000));
         assert!(a.next(900_000), "1.8× is still held");
         assert!(matches!(a.step, Step::Hold { .. }));
         a.next(1_100_000);
@@ -367,14 +374,14 @@ mod tests {
     }
 
     #[test]
-    fn an_epoch_that_overshoots_is_scaled_to_the_epoch_length() {
+    fn an_epoch_that_overshoots_counts_as_one() {
         let mut choice = EvictChoice::new(Evict::Adaptive, true);
-        // Past the warm-up, into the first measurement (without).
+        // Past the warm-up, into the first measurement (with eviction).
         choice.released(EPOCH_EVENTS);
-        // One release of two epochs' events: counted as one epoch, its time
-        // halved (not checked here: the clock is real), and the choice moves.
+        // One release of two epochs' events ends one epoch (its time is
+        // scaled to EPOCH_EVENTS), and the choice moves on once.
         choice.released(2 * EPOCH_EVENTS);
-        assert!(choice.evicting(), "the second measurement evicts");
+        assert!(!choice.evicting(), "the second measurement does not evict");
         assert_eq!(choice.adaptive.as_ref().map(|a| a.events), Some(0));
     }
 }

@@ -31,7 +31,7 @@ mod sequencer;
 mod shared;
 mod slots;
 
-pub use builder::{ring, RingBuilder, DEFAULT_LINGER};
+pub use builder::{ring, RingBuilder, DEFAULT_LINGER, EVICT_MIN_BYTES};
 pub use capacity::MAX_CAPACITY;
 pub use consumer::{Consumer, ReadChunk};
 pub use evict_choice::Evict;
