@@ -159,15 +159,17 @@ impl RingBuilder {
     /// evictions to finish.
     ///
     /// The default is by size: [`Evict::Always`] for a ring whose markers
-    /// and slots take at least [`EVICT_MIN_BYTES`] (64 KiB: 4096 slots of a
+    /// and slots take at least [`EVICT_MIN_BYTES`] (1 MiB: 65 536 slots of a
     /// `u64`), [`Evict::Never`] for a smaller one. On the project's 2-CPU VM,
     /// one producer, unpinned, a ring of 65 536 `u64` slots: with eviction
     /// 1.2× faster while a cache line crossed between the CPUs in ~65 ns,
     /// 2.5-4× while it took ~300 ns (the cost across sockets on many
-    /// servers); rings of 256 and 1024 slots, which stay in the caches,
-    /// ~1/3 slower with it (docs/benchmarks.md). It costs the consumer one
-    /// `clflushopt` per cache line released, whose write-backs its release
-    /// then waits for; no value any thread reads changes.
+    /// servers). Rings that stay in the caches lose by it: 256 and 1024
+    /// slots ~1/3 slower, and a paced producer on 8192 slots saw its push
+    /// p99 rise from 31-61 ns to 40-161 ns, each new line now a memory
+    /// fetch (docs/benchmarks.md). It costs the consumer one `clflushopt`
+    /// per cache line released, whose write-backs its release then waits
+    /// for; no value any thread reads changes.
     ///
     /// It has an effect on x86_64 CPUs with `clflushopt` (detected when the
     /// ring is built) and nowhere else, nor under Miri or loom.
@@ -288,8 +290,12 @@ pub fn ring<T: Default>(capacity: usize) -> Result<(Producer<T>, Consumer<T>), B
 }
 
 /// The smallest ring (its markers and slots, in bytes) whose consumer
-/// evicts the lines it releases by default ([`RingBuilder::evict_consumed`]).
-pub const EVICT_MIN_BYTES: usize = 64 * 1024;
+/// evicts the lines it releases by default ([`RingBuilder::evict_consumed`]):
+/// 1 MiB, the size of a core's L2 cache on many x86_64 servers (512 KiB to
+/// 2 MiB). A ring that stays in the caches loses by eviction: its
+/// producers' next lap would have found its lines in a cache, and finds
+/// them in memory instead.
+pub const EVICT_MIN_BYTES: usize = 1 << 20;
 
 /// Eviction by default: [`Evict::Always`] for a ring of `capacity` slots of
 /// `slot_size` bytes (plus an 8-byte marker each) of at least
@@ -343,15 +349,16 @@ mod tests {
 
     #[test]
     fn rings_that_outgrow_the_caches_evict_by_default() {
-        // 4096 u64 slots and their markers: 64 KiB, the floor.
-        assert_eq!(default_evict(4096, 8), Evict::Always);
-        assert_eq!(default_evict(2048, 8), Evict::Never);
+        // 65 536 u64 slots and their markers: 1 MiB, the floor.
         assert_eq!(default_evict(1 << 16, 8), Evict::Always);
+        assert_eq!(default_evict(1 << 15, 8), Evict::Never);
+        assert_eq!(default_evict(8192, 8), Evict::Never);
         // Zero-sized events: the markers alone count.
-        assert_eq!(default_evict(8192, 0), Evict::Always);
-        assert_eq!(default_evict(4096, 0), Evict::Never);
+        assert_eq!(default_evict(1 << 17, 0), Evict::Always);
+        assert_eq!(default_evict(1 << 16, 0), Evict::Never);
         // Big slots: few of them are enough.
-        assert_eq!(default_evict(256, 248), Evict::Always);
+        assert_eq!(default_evict(4096, 248), Evict::Always);
+        assert_eq!(default_evict(2048, 248), Evict::Never);
         assert_eq!(default_evict(1 << 40, 1 << 40), Evict::Always);
     }
 
