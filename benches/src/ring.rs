@@ -493,7 +493,12 @@ fn ringlog_queue(plan: &Plan, wait: impl ringlog::WaitStrategy) -> Result<Delive
         Ok("never") => builder.evict_consumed(ringlog::Evict::Never),
         Ok("always") => builder.evict_consumed(ringlog::Evict::Always),
         Ok("adaptive") => builder.evict_consumed(ringlog::Evict::Adaptive),
-        _ => builder,
+        Ok(other) => {
+            return Err(format!(
+                "RINGLOG_BENCH_RING_EVICT={other}: never, always or adaptive"
+            ))
+        }
+        Err(_) => builder,
     };
     let (producer, mut consumer) = builder.build::<u64>().map_err(|e| e.to_string())?;
     let handles: Vec<_> = (0..plan.producers).map(|_| producer.clone()).collect();

@@ -681,10 +681,10 @@ impl LoggerBuilder {
 
     /// The ring of records, with the writer's wait strategy.
     fn ring(&mut self) -> Result<(Producer<Record>, Consumer<Record>), LogBuildError> {
-        // No eviction (the ring's default measures whether to evict): the
-        // writer's runs are records of 384 bytes, and a log call's cost was
-        // measured (docs/benchmarks.md) with the lines the writer leaves in
-        // its cache; eviction for the logger is not measured.
+        // No eviction (the ring's default evicts from 1 MiB of slots, which
+        // the default 8192 records of 384 bytes exceed): a log call's cost
+        // was measured (docs/benchmarks.md) with the lines the writer leaves
+        // in its cache; the logger with eviction is not measured.
         let mut ring = RingBuilder::new(self.capacity)
             .max_batch(self.max_batch)
             .evict_consumed(Evict::Never);

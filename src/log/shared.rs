@@ -15,7 +15,8 @@ use std::time::Duration;
 ///
 /// Every log call reads `filter` and `policy`; the writer thread writes
 /// `metrics` after every batch it writes, and `flush` when it completes a
-/// flush request. The written parts sit on cache lines of their own
+/// flush request; callers that drop records write `drops`. The written
+/// parts sit on cache lines of their own
 /// ([`CachePadded`]): sharing a line with the filter, they made the first
 /// call of every burst wait for that line to come back from the writer's
 /// core (`burst_position ... macro spin`, 5 interleaved pairs: the first
@@ -23,7 +24,7 @@ use std::time::Duration;
 #[derive(Debug)]
 pub(crate) struct Shared {
     pub(crate) metrics: CachePadded<Metrics>,
-    pub(crate) drops: DropTimes,
+    pub(crate) drops: CachePadded<DropTimes>,
     pub(crate) flush: CachePadded<FlushState>,
     pub(crate) policy: FullPolicy,
     /// Which records are kept (levels, per-target directives).
@@ -44,7 +45,7 @@ impl Shared {
     pub(crate) fn new(policy: FullPolicy, filter: Filter, flush_timeout: Duration) -> Self {
         Self {
             metrics: CachePadded::new(Metrics::default()),
-            drops: DropTimes::default(),
+            drops: CachePadded::new(DropTimes::default()),
             flush: CachePadded::new(FlushState::default()),
             policy,
             filter,
@@ -63,11 +64,13 @@ mod tests {
     use std::ops::Range;
     use std::sync::Arc;
 
-    /// The 128-byte blocks (a cache line and the neighbour the adjacent-line
-    /// prefetcher fetches with it) that `field` covers.
+    /// The blocks of `CachePadded`'s alignment (128 bytes on x86_64: a
+    /// cache line and the neighbour the adjacent-line prefetcher fetches
+    /// with it) that `field` covers.
     fn blocks<T>(field: &T) -> Range<usize> {
+        let block = std::mem::align_of::<CachePadded<u8>>();
         let start = field as *const T as usize;
-        start / 128..(start + std::mem::size_of::<T>()).div_ceil(128)
+        start / block..(start + std::mem::size_of::<T>()).div_ceil(block)
     }
 
     fn disjoint(a: &Range<usize>, b: &Range<usize>) -> bool {
@@ -81,7 +84,11 @@ mod tests {
             Filter::up_to(crate::log::level::Level::Info),
             Duration::from_secs(1),
         ));
-        let written = [blocks(&*shared.metrics), blocks(&*shared.flush)];
+        let written = [
+            blocks(&*shared.metrics),
+            blocks(&*shared.flush),
+            blocks(&*shared.drops),
+        ];
         let read = [blocks(&shared.filter), blocks(&shared.policy)];
         for w in &written {
             for r in &read {

@@ -48,7 +48,9 @@ pub const DEFAULT_LINGER: Duration = Duration::from_micros(20);
 
 impl RingBuilder {
     /// A ring of `capacity` slots (a power of two, at most [`MAX_CAPACITY`](crate::MAX_CAPACITY)),
-    /// waiting with [`Park`], with no batch limit beyond the capacity.
+    /// waiting with [`Park`], with no batch limit beyond the capacity, the
+    /// linger sleep [`DEFAULT_LINGER`], and eviction of consumed lines by
+    /// the ring's size ([`RingBuilder::evict_consumed`]).
     ///
     /// The capacity is checked by [`build`](RingBuilder::build).
     ///
@@ -166,10 +168,17 @@ impl RingBuilder {
     /// 2.5-4× while it took ~300 ns (the cost across sockets on many
     /// servers). Rings that stay in the caches lose by it: 256 and 1024
     /// slots ~1/3 slower, and a paced producer on 8192 slots saw its push
-    /// p99 rise from 31-61 ns to 40-161 ns, each new line now a memory
-    /// fetch (docs/benchmarks.md). It costs the consumer one `clflushopt`
-    /// per cache line released, whose write-backs its release then waits
-    /// for; no value any thread reads changes.
+    /// p99 at 5 and 20 µs gaps rise from 31-61 ns to 100-161 ns in one of
+    /// two pairs of runs, to 40-70 ns in the other (each new line a memory
+    /// fetch); at 1 MiB and more the paced
+    /// producer's latency with eviction is not measured. An earlier
+    /// measurement (docs/benchmarks.md) also found eviction 20-55% slower
+    /// with the threads pinned and cheap crossings, or with producer and
+    /// consumer sharing one CPU. It costs the consumer one `clflushopt` per
+    /// cache line of its slots released, whatever part of a slot an event
+    /// used (a `[u8; 4096]` slot is 64 lines), and the release waits for
+    /// the write-backs; no value any thread reads changes. Measure with
+    /// your placement and slot type; [`Evict::Never`] turns it off.
     ///
     /// It has an effect on x86_64 CPUs with `clflushopt` (detected when the
     /// ring is built) and nowhere else, nor under Miri or loom.
@@ -185,8 +194,9 @@ impl RingBuilder {
     /// # Examples
     ///
     /// ```
-    /// let (producer, mut consumer) = ringlog::RingBuilder::new(1 << 16)
-    ///     .evict_consumed(true)
+    /// use ringlog::{Evict, RingBuilder};
+    /// let (producer, mut consumer) = RingBuilder::new(1 << 16)
+    ///     .evict_consumed(Evict::Never) // or `false`; `true` is Evict::Always
     ///     .build::<u64>()?;
     /// for i in 0..100 { producer.push(i).unwrap(); }
     /// drop(producer);
@@ -295,6 +305,14 @@ pub fn ring<T: Default>(capacity: usize) -> Result<(Producer<T>, Consumer<T>), B
 /// 2 MiB). A ring that stays in the caches loses by eviction: its
 /// producers' next lap would have found its lines in a cache, and finds
 /// them in memory instead.
+///
+/// # Examples
+///
+/// ```
+/// // 65 536 `u64` slots and their 8-byte markers: the smallest default
+/// // ring that evicts.
+/// assert_eq!(ringlog::EVICT_MIN_BYTES, 65_536 * (8 + 8));
+/// ```
 pub const EVICT_MIN_BYTES: usize = 1 << 20;
 
 /// Eviction by default: [`Evict::Always`] for a ring of `capacity` slots of

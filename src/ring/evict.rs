@@ -5,8 +5,9 @@
 //! from the consumer's core. The release (a locked swap) waits for those
 //! flushes to finish.
 //!
-//! Whether to evict is decided in `evict_choice.rs` (by default, by
-//! measurement): it trades a snoop of another core for a memory fetch.
+//! Whether to evict is decided in `evict_choice.rs` (by default, by the
+//! ring's size, `builder.rs`): it trades a snoop of another core for a
+//! memory fetch.
 //! On the project's 2-CPU guest that was 2-3× faster in stretches where a
 //! cache line took ~300 ns to cross between the CPUs (as across sockets),
 //! and 20-55% slower where it crossed in ~65 ns with the threads pinned, or

@@ -16,8 +16,12 @@
 //! is what a change of phase looks like).
 //!
 //! The time of an epoch is wall time, idle included: a consumer that keeps
-//! up with paced producers sees the same time either way, and keeps the
-//! default (no eviction). The clock is read once per epoch.
+//! up with steadily paced producers sees the same time either way, and does
+//! not evict (a tie is not evicting). Under bursty load the two measured
+//! epochs may differ by their load rather than by eviction, and the choice
+//! they make holds for [`HOLD_EPOCHS`] epochs (or until an epoch takes twice
+//! as long): a limit of measuring with the wall clock, which is read once per
+//! epoch.
 
 use std::time::Instant;
 
@@ -37,13 +41,14 @@ use std::time::Instant;
 /// assert_eq!(Evict::from(false), Evict::Never);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Evict {
     /// Never evict.
     Never,
     /// Evict every released run.
     Always,
-    /// Evict while measurement says it is clearly faster (see the module
-    /// documentation of the ring's `evict_choice`, and
+    /// Evict while measurement says it is clearly faster: epochs of 2^18
+    /// events with and without eviction, compared every 32 epochs (see
     /// [`RingBuilder::evict_consumed`](crate::RingBuilder::evict_consumed)).
     Adaptive,
 }
@@ -164,13 +169,19 @@ impl EvictChoice {
             return;
         };
         let started = adaptive.started.unwrap_or(now);
-        // Per EPOCH_EVENTS events: an epoch can overshoot by a run.
-        let ns = now.duration_since(started).as_nanos() as u64;
-        let ns = ns.saturating_mul(EPOCH_EVENTS) / adaptive.events.max(1);
+        let ns = per_epoch(now.duration_since(started).as_nanos(), adaptive.events);
         adaptive.events = 0;
         adaptive.started = Some(now);
         self.evicting = adaptive.next(ns);
     }
+}
+
+/// The time of an epoch that took `ns` for `events` events, scaled to
+/// [`EPOCH_EVENTS`] events (an epoch ends at the first release that reaches
+/// it, so it can overshoot by a run); saturates at `u64::MAX` ns.
+fn per_epoch(ns: u128, events: u64) -> u64 {
+    let scaled = ns.saturating_mul(u128::from(EPOCH_EVENTS)) / u128::from(events.max(1));
+    u64::try_from(scaled).unwrap_or(u64::MAX)
 }
 
 impl Adaptive {
@@ -378,10 +389,35 @@ mod tests {
         let mut choice = EvictChoice::new(Evict::Adaptive, true);
         // Past the warm-up, into the first measurement (with eviction).
         choice.released(EPOCH_EVENTS);
-        // One release of two epochs' events ends one epoch (its time is
-        // scaled to EPOCH_EVENTS), and the choice moves on once.
+        // One release of two epochs' events ends one epoch, not two: the
+        // choice moves to the second half of the measurement.
         choice.released(2 * EPOCH_EVENTS);
         assert!(!choice.evicting(), "the second measurement does not evict");
+        assert!(
+            matches!(
+                choice.adaptive.as_ref().map(|a| a.step),
+                Some(Step::Measure {
+                    evicting: false,
+                    other: Some(_)
+                })
+            ),
+            "{:?}",
+            choice.adaptive.as_ref().map(|a| a.step)
+        );
         assert_eq!(choice.adaptive.as_ref().map(|a| a.events), Some(0));
+    }
+
+    #[test]
+    fn epoch_times_are_scaled_to_the_epoch_length() {
+        assert_eq!(per_epoch(1_000_000, EPOCH_EVENTS), 1_000_000);
+        assert_eq!(per_epoch(2_000_000, 2 * EPOCH_EVENTS), 1_000_000);
+        assert_eq!(
+            per_epoch(1_500_000, EPOCH_EVENTS + EPOCH_EVENTS / 2),
+            1_000_000
+        );
+        // No events (cannot happen: an epoch ends on reaching EPOCH_EVENTS)
+        // and times beyond u64 saturate instead of wrapping.
+        assert_eq!(per_epoch(7, 0), 7 * EPOCH_EVENTS);
+        assert_eq!(per_epoch(u128::from(u64::MAX) * 4, EPOCH_EVENTS), u64::MAX);
     }
 }
