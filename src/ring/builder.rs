@@ -164,9 +164,9 @@ impl RingBuilder {
     /// and slots take at least [`EVICT_MIN_BYTES`] (1 MiB: 65 536 slots of a
     /// `u64`), [`Evict::Never`] for a smaller one. On the project's 2-CPU VM,
     /// one producer, unpinned, a ring of 65 536 `u64` slots: with eviction
-    /// 1.2× faster while a cache line crossed between the CPUs in ~65 ns,
-    /// 2.5-4× while it took ~300 ns (the cost across sockets on many
-    /// servers). Rings that stay in the caches lose by it: 256 and 1024
+    /// 1.19× faster while a cache line crossed between the CPUs in ~65 ns,
+    /// 3.7× while it took ~300 ns (the cost across sockets on many
+    /// servers); two producers 1.06× and 2.2×. Rings that stay in the caches lose by it: 256 and 1024
     /// slots ~1/3 slower, and a paced producer on 8192 slots saw its push
     /// p99 at 5 and 20 µs gaps rise from 31-61 ns to 100-161 ns in one of
     /// two pairs of runs, to 40-70 ns in the other (each new line a memory
