@@ -159,20 +159,8 @@ impl EvictChoice {
         }
         adaptive.events += n;
         if adaptive.events >= EPOCH_EVENTS {
-            self.epoch_ended(Instant::now());
+            self.evicting = adaptive.epoch_ended(Instant::now());
         }
-    }
-
-    #[cold]
-    fn epoch_ended(&mut self, now: Instant) {
-        let Some(adaptive) = &mut self.adaptive else {
-            return;
-        };
-        let started = adaptive.started.unwrap_or(now);
-        let ns = per_epoch(now.duration_since(started).as_nanos(), adaptive.events);
-        adaptive.events = 0;
-        adaptive.started = Some(now);
-        self.evicting = adaptive.next(ns);
     }
 }
 
@@ -185,6 +173,16 @@ fn per_epoch(ns: u128, events: u64) -> u64 {
 }
 
 impl Adaptive {
+    /// Ends the epoch at `now` and starts the next; whether it evicts.
+    #[cold]
+    fn epoch_ended(&mut self, now: Instant) -> bool {
+        let started = self.started.unwrap_or(now);
+        let ns = per_epoch(now.duration_since(started).as_nanos(), self.events);
+        self.events = 0;
+        self.started = Some(now);
+        self.next(ns)
+    }
+
     /// Moves on after an epoch that took `ns` (per [`EPOCH_EVENTS`]
     /// events); whether the next epoch evicts.
     fn next(&mut self, ns: u64) -> bool {
